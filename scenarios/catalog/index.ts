@@ -1,0 +1,13 @@
+/**
+ * The Vigil catalog: scenario ids and parameters, profiles and load shapes, the SLOs and the
+ * metric names. Plain TypeScript with no Node or k6 imports, so k6 (relative path), the runner
+ * and the plugin's bundler all import the same file.
+ */
+export * from './metrics.ts';
+export * from './slos.ts';
+export * from './workloads.ts';
+export * from './scenarios.ts';
+export * from './env.ts';
+export * from './duration.ts';
+export * from './overrides.ts';
+export * from './thresholds.ts';
