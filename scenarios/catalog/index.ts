@@ -11,3 +11,4 @@ export * from './env.ts';
 export * from './duration.ts';
 export * from './overrides.ts';
 export * from './thresholds.ts';
+export * from './results.ts';

@@ -5,6 +5,7 @@
 import { K6_METRICS } from './metrics.ts';
 import { applyOverrides, type LoadOverrides } from './overrides.ts';
 import { SCENARIOS, type ScenarioId } from './scenarios.ts';
+import { SUMMARY_TREND_STATS } from './results.ts';
 import { SLOS, type Slo } from './slos.ts';
 import { WORKLOADS, type Profile, type WorkloadId, PROFILES } from './workloads.ts';
 
@@ -80,6 +81,7 @@ export function thresholdsFor(
 export interface K6Options {
   scenarios: Record<string, Record<string, unknown>>;
   thresholds: Record<string, Threshold[]>;
+  summaryTrendStats: string[];
 }
 
 /** `options` for a script: its workloads' shapes for the profile (with overrides) and the thresholds. */
@@ -96,5 +98,9 @@ export function k6Options(
     const shape = SCENARIOS[scenarioId].kind === 'probe' ? workload.shapes[profile] : applyOverrides(workload.shapes[profile], overrides);
     scenarios[id] = { ...shape, exec: workload.exec, tags: { flow: workload.flow } };
   }
-  return { scenarios, thresholds: thresholdsFor(scenarioId, profile, selected) };
+  return {
+    scenarios,
+    thresholds: thresholdsFor(scenarioId, profile, selected),
+    summaryTrendStats: [...SUMMARY_TREND_STATS],
+  };
 }

@@ -1,0 +1,74 @@
+/**
+ * What a script's `handleSummary` writes for the runner (to the file named by VIGIL_SUMMARY_FILE):
+ * thresholds with their outcome, the metrics' summary values, and for the probe the step-by-step
+ * walk. The runner, the CLI reports and the app read this shape; nothing in it may carry a secret
+ * (k6's `setup_data` is never copied in).
+ */
+import type { Reason, Step } from './metrics.ts';
+import type { Profile } from './workloads.ts';
+import type { ScenarioId } from './scenarios.ts';
+
+export const SUMMARY_FILE_ENV = 'VIGIL_SUMMARY_FILE';
+export const SUMMARY_VERSION = 1;
+
+/** Trend statistics every script asks k6 for (`options.summaryTrendStats`). */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
+
+export interface StepResult {
+  step: Step;
+  ok: boolean;
+  /** Wall time of the step in milliseconds (0 when skipped). */
+  durationMs: number;
+  /** Set when ok is false. */
+  reason?: Reason;
+  /** A step the server does not offer (e.g. no refresh token issued): not a failure. */
+  skipped?: boolean;
+  /** Short, secret-free explanation (status codes, missing fields); never a token or URL query. */
+  detail?: string;
+}
+
+export interface ComplianceCheck {
+  /** e.g. `401 carries resource_metadata`, `S256 advertised`, `refresh token rotates`. */
+  name: string;
+  ok: boolean;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  /** The step where the walk stopped, when it did not complete. */
+  failedStep?: Step;
+  steps: StepResult[];
+  compliance: ComplianceCheck[];
+  /** sha256 (hex) of the canonical tools/list result, for drift alerts. */
+  toolsHash?: string;
+  toolCount?: number;
+  /** Seconds until the access token obtained by the walk expires (`expires_in`). */
+  tokenExpiresInSeconds?: number;
+}
+
+export interface ThresholdResult {
+  /** Metric (with sub-metric selector) the threshold is on, e.g. `oauth_auth_flow_duration`. */
+  metric: string;
+  expression: string;
+  ok: boolean;
+}
+
+export interface MetricSummary {
+  type: 'trend' | 'rate' | 'counter' | 'gauge';
+  /** k6's summary values: avg/min/med/max/p(90)/p(95)/p(99)/count (trends, ms), rate, count, value. */
+  values: Record<string, number>;
+}
+
+export interface VigilSummary {
+  version: typeof SUMMARY_VERSION;
+  scenario: ScenarioId;
+  profile: Profile;
+  /** true when every threshold passed. */
+  ok: boolean;
+  thresholds: ThresholdResult[];
+  metrics: Record<string, MetricSummary>;
+  /** checks passed / failed over the run. */
+  checks: { passes: number; fails: number };
+  durationMs: number;
+  probe?: ProbeResult;
+}
