@@ -12,3 +12,4 @@ export * from './duration.ts';
 export * from './overrides.ts';
 export * from './thresholds.ts';
 export * from './results.ts';
+export * from './dashboards.ts';
