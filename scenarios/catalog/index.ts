@@ -13,3 +13,4 @@ export * from './overrides.ts';
 export * from './thresholds.ts';
 export * from './results.ts';
 export * from './dashboards.ts';
+export * from './promql.ts';

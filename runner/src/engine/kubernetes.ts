@@ -1,0 +1,93 @@
+/**
+ * The kubernetes engine: creates a k6-operator TestRun (scripts in a ConfigMap, secrets in a
+ * Secret), follows `.status.stage`, reads the runner pods' exit codes — `finished` alone does
+ * not mean the thresholds passed — and deletes what it created.
+ */
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { statusFromExitCode, type Engine, type EngineOutcome, type RunHandle, type RunHooks, type RunSpec } from './types.ts';
+import { resourceName, scenarioFiles, scriptsConfigMap, secretsSecret, testRunManifest, TESTRUN, type KubernetesSettings } from './k8s-manifests.ts';
+import { scenariosDir } from './locate.ts';
+
+/** The parts of @kubernetes/client-node's APIs this engine calls (tests pass a test double). */
+export type CustomObjects = Pick<CustomObjectsApi, 'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'>;
+export type CoreApi = Pick<CoreV1Api, 'createNamespacedConfigMap' | 'createNamespacedSecret' | 'deleteNamespacedConfigMap' | 'deleteNamespacedSecret' | 'listNamespacedPod'>;
+
+export interface KubernetesEngineOptions extends KubernetesSettings {
+  customObjects: CustomObjects;
+  core: CoreApi;
+  pollMs?: number;
+  scenariosDir?: string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function kubernetesApisFromDefaultConfig(): { customObjects: CustomObjects; core: CoreApi } {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return { customObjects: kc.makeApiClient(CustomObjectsApi), core: kc.makeApiClient(CoreV1Api) };
+}
+
+interface TestRunStatus {
+  status?: { stage?: string };
+}
+
+/** Outcome of a finished TestRun from its runner pods' container exit codes. */
+export function outcomeFromPods(pods: Array<{ status?: { containerStatuses?: Array<{ state?: { terminated?: { exitCode?: number } } }> } }>) {
+  const codes = pods.map((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode).filter((c): c is number => typeof c === 'number');
+  if (codes.length === 0) return { ...statusFromExitCode(null), exitCode: null, error: 'no runner pod reported an exit code' };
+  const worst = codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
+  return { ...statusFromExitCode(worst), exitCode: worst };
+}
+
+export class KubernetesEngine implements Engine {
+  readonly name = 'kubernetes' as const;
+  private readonly pollMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: KubernetesEngineOptions) {
+    this.pollMs = options.pollMs ?? 2000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
+    const { namespace, customObjects, core } = this.options;
+    const files = scenarioFiles(scenariosDir(this.options.scenariosDir));
+    const name = resourceName(spec.runId);
+    const ref = { group: TESTRUN.group, version: TESTRUN.version, namespace, plural: TESTRUN.plural, name };
+    await core.createNamespacedConfigMap({ namespace, body: scriptsConfigMap(spec, this.options, files) });
+    if (Object.keys(spec.secretEnv).length > 0) await core.createNamespacedSecret({ namespace, body: secretsSecret(spec, this.options) });
+    await customObjects.createNamespacedCustomObject({ ...ref, body: testRunManifest(spec, this.options, files) });
+    hooks.onStarted?.({ pgid: null });
+
+    let stopRequested = false;
+    const deadline = Date.now() + spec.timeoutMs;
+    const cleanup = async () => {
+      const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+      await quiet(customObjects.deleteNamespacedCustomObject(ref));
+      await quiet(core.deleteNamespacedConfigMap({ namespace, name: resourceName(spec.runId, '-scripts') }));
+      await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(spec.runId, '-secrets') }));
+    };
+
+    const follow = async (): Promise<EngineOutcome> => {
+      const base = { summary: null, metricsDelivered: null };
+      for (;;) {
+        if (stopRequested) return { ...base, status: 'stopped', exitCode: null, error: null };
+        if (Date.now() > deadline) return { ...base, status: 'timeout', exitCode: null, error: `run exceeded its limit of ${Math.round(spec.timeoutMs / 1000)} s` };
+        const testRun = (await customObjects.getNamespacedCustomObject(ref)) as TestRunStatus;
+        const stage = testRun.status?.stage;
+        if (stage === 'started') hooks.onProgress?.(0.5);
+        if (stage === 'error') return { ...base, status: 'error', exitCode: null, error: 'the k6-operator reported stage "error"' };
+        if (stage === 'finished') {
+          const pods = await core.listNamespacedPod({ namespace, labelSelector: `k6_cr=${name},runner=true` });
+          const { status, exitCode, error } = outcomeFromPods(pods.items);
+          return { ...base, status, exitCode, error };
+        }
+        await this.sleep(this.pollMs);
+      }
+    };
+
+    const done = follow()
+      .catch((error: Error): EngineOutcome => ({ status: 'error', exitCode: null, summary: null, error: `kubernetes: ${error.message}`, metricsDelivered: null }))
+      .finally(cleanup);
+    return { pgid: null, done, stop: () => void (stopRequested = true) };
+  }
+}

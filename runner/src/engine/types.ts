@@ -1,0 +1,77 @@
+import type { ScenarioDef, VigilSummary } from '@vigil/scenarios/catalog';
+import type { RunStatus } from '../store/types.ts';
+
+/** Everything an engine needs to start one k6 run. */
+export interface RunSpec {
+  runId: string;
+  kind: 'load' | 'probe';
+  scenario: ScenarioDef;
+  profile: string;
+  /** Bounded label value: the target's name (never a URL). */
+  targetName: string;
+  /** Non-secret script environment (MCP_URL, PROFILE, auth settings, overrides). */
+  env: Record<string, string>;
+  /** CLIENT_SECRET, LOGIN_PASSWORD, CLIENT_PRIVATE_KEY: never on a command line or in a manifest. */
+  secretEnv: Record<string, string>;
+  /** Directory for this run's summary and log. */
+  runDir: string;
+  /** Hard limit: the run is killed and marked `timeout` after this. */
+  timeoutMs: number;
+}
+
+export interface EngineOutcome {
+  status: RunStatus;
+  exitCode: number | null;
+  summary: VigilSummary | null;
+  error: string | null;
+  /** null when no remote-write URL is configured. */
+  metricsDelivered: boolean | null;
+}
+
+export interface RunHooks {
+  onProgress?: (fraction: number) => void;
+  onStarted?: (info: { pgid: number | null }) => void;
+}
+
+export interface RunHandle {
+  /** Process group of the local k6 (null for other engines). */
+  pgid: number | null;
+  done: Promise<EngineOutcome>;
+  stop(): void;
+}
+
+export interface Engine {
+  readonly name: 'local' | 'kubernetes';
+  start(spec: RunSpec, hooks?: RunHooks): Promise<RunHandle>;
+}
+
+export class EngineUnavailable extends Error {}
+
+/** k6 exit codes (DESIGN.md) to a run status and a short, secret-free explanation. */
+export function statusFromExitCode(code: number | null): { status: RunStatus; error: string | null } {
+  switch (code) {
+    case 0:
+      return { status: 'passed', error: null };
+    case 99:
+      return { status: 'failed', error: null };
+    case 105:
+      return { status: 'stopped', error: 'k6 was interrupted (SIGINT/SIGTERM)' };
+    case 103:
+      return { status: 'stopped', error: 'k6 was stopped through its REST API' };
+    case 107:
+      return { status: 'error', error: 'the script threw an exception (k6 exit 107)' };
+    case 108:
+      return { status: 'failed', error: 'the script aborted the test (test.abort(), k6 exit 108)' };
+    case 110:
+      return { status: 'failed', error: 'the script failed the test (test.fail(), k6 exit 110)' };
+    case 100:
+    case 101:
+      return { status: 'error', error: `setup or teardown timed out (k6 exit ${code})` };
+    case 104:
+      return { status: 'error', error: 'k6 refused the configuration (exit 104)' };
+    case null:
+      return { status: 'error', error: 'k6 was killed by a signal' };
+    default:
+      return { status: 'error', error: `k6 exited with code ${code}` };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The runner's /metrics: probe results as gauges (the Synthetic Monitoring pattern, DESIGN.md)
+ * and whether each threshold of recent load runs passed. Labels are bounded: `probe` and `target`
+ * (the target's name, never a URL) plus `step`; threshold series keep only the latest N runs.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { RUNNER_SERIES, type ProbeResult } from '@vigil/scenarios/catalog';
+import type { RunRecord } from './store/types.ts';
+
+export interface ProbeOutcomeForMetrics {
+  probe: string;
+  target: string;
+  intervalSeconds: number;
+  ok: boolean;
+  durationMs: number;
+  atMs: number;
+  steps: ProbeResult['steps'];
+  toolsHash: string | null;
+  tokenExpiresInSeconds: number | null;
+}
+
+export class RunnerMetrics {
+  readonly registry = new Registry();
+  private readonly probeLabels = ['probe', 'target'] as const;
+  private readonly stepLabels = ['probe', 'target', 'step'] as const;
+  readonly probeSuccess = this.gauge(RUNNER_SERIES.probeSuccess, '1 when the last probe walk succeeded', this.probeLabels);
+  readonly probeDuration = this.gauge(RUNNER_SERIES.probeDuration, 'duration of the last probe walk', this.probeLabels);
+  readonly probeStepDuration = this.gauge(RUNNER_SERIES.probeStepDuration, 'duration of each step of the last walk', this.stepLabels);
+  readonly probeStepSuccess = this.gauge(RUNNER_SERIES.probeStepSuccess, '1 when the step succeeded (or was skipped)', this.stepLabels);
+  readonly probeLastRun = this.gauge(RUNNER_SERIES.probeLastRun, 'unix time of the last probe walk', this.probeLabels);
+  readonly probeInterval = this.gauge(RUNNER_SERIES.probeInterval, 'configured probe interval', this.probeLabels);
+  readonly probeTokenExpiry = this.gauge(RUNNER_SERIES.probeTokenExpiry, 'seconds until the walk’s access token expires', this.probeLabels);
+  readonly probeToolsHashChanges = new Counter({
+    name: RUNNER_SERIES.probeToolsHashChanges,
+    help: 'times the tools/list hash changed between walks',
+    labelNames: this.probeLabels,
+    registers: [this.registry],
+  });
+  readonly probeRuns = new Counter({
+    name: RUNNER_SERIES.probeRunsTotal,
+    help: 'probe walks run',
+    labelNames: this.probeLabels,
+    registers: [this.registry],
+  });
+  readonly runThresholdPassed = this.gauge(
+    RUNNER_SERIES.runThresholdPassed,
+    '1 when every threshold on the metric passed in the run',
+    ['testid', 'scenario', 'target', 'metric'],
+  );
+  readonly runsActive = this.gauge(RUNNER_SERIES.runsActive, 'runs queued or running', []);
+  private readonly lastToolsHash = new Map<string, string>();
+  private readonly stepsSeen = new Map<string, Set<string>>();
+  private readonly thresholdRuns: Array<{ testid: string; labels: Array<Record<string, string>> }> = [];
+
+  constructor(private readonly keepRuns = 50) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  private gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  recordProbe(o: ProbeOutcomeForMetrics): void {
+    const labels = { probe: o.probe, target: o.target };
+    this.probeSuccess.set(labels, o.ok ? 1 : 0);
+    this.probeDuration.set(labels, o.durationMs / 1000);
+    this.probeLastRun.set(labels, Math.floor(o.atMs / 1000));
+    this.probeInterval.set(labels, o.intervalSeconds);
+    this.probeRuns.inc(labels);
+    const key = `${o.probe}\u0000${o.target}`;
+    const seen = this.stepsSeen.get(key) ?? new Set<string>();
+    this.stepsSeen.set(key, seen);
+    for (const step of o.steps) {
+      seen.add(step.step);
+      this.probeStepDuration.set({ ...labels, step: step.step }, step.durationMs / 1000);
+      this.probeStepSuccess.set({ ...labels, step: step.step }, step.ok || step.skipped ? 1 : 0);
+    }
+    if (o.tokenExpiresInSeconds !== null) this.probeTokenExpiry.set(labels, o.tokenExpiresInSeconds);
+    if (o.toolsHash) {
+      const previous = this.lastToolsHash.get(key);
+      if (previous !== undefined && previous !== o.toolsHash) this.probeToolsHashChanges.inc(labels);
+      else this.probeToolsHashChanges.inc(labels, 0);
+      this.lastToolsHash.set(key, o.toolsHash);
+    }
+  }
+
+  /** Drops every series of a probe (deleted or renamed). */
+  forgetProbe(probe: string, target: string): void {
+    for (const metric of [this.probeSuccess, this.probeDuration, this.probeLastRun, this.probeInterval, this.probeTokenExpiry]) {
+      metric.remove({ probe, target });
+    }
+    this.probeRuns.remove({ probe, target });
+    this.probeToolsHashChanges.remove({ probe, target });
+    const key = `${probe}\u0000${target}`;
+    for (const step of this.stepsSeen.get(key) ?? []) {
+      this.probeStepDuration.remove({ probe, target, step });
+      this.probeStepSuccess.remove({ probe, target, step });
+    }
+    this.stepsSeen.delete(key);
+    this.lastToolsHash.delete(key);
+  }
+
+  recordRunThresholds(run: RunRecord): void {
+    if (run.kind !== 'load' || !run.thresholds || run.thresholds.length === 0) return;
+    const byMetric = new Map<string, boolean>();
+    for (const t of run.thresholds) byMetric.set(t.metric, (byMetric.get(t.metric) ?? true) && t.ok);
+    const labels = [...byMetric.entries()].map(([metric, ok]) => {
+      const l = { testid: run.id, scenario: run.scenario, target: run.targetName, metric };
+      this.runThresholdPassed.set(l, ok ? 1 : 0);
+      return l;
+    });
+    this.thresholdRuns.push({ testid: run.id, labels });
+    while (this.thresholdRuns.length > this.keepRuns) {
+      for (const l of this.thresholdRuns.shift()!.labels) this.runThresholdPassed.remove(l);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Run lifecycle: record → engine → outcome. Owns the active runs, stop, crash recovery (runs
+ * left active by a dead runner become `interrupted` and their k6 process groups are ended) and
+ * a clean shutdown.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { overridesToEnv, type OverrideValue, type ScenarioDef } from '@vigil/scenarios/catalog';
+import type { Logger } from 'pino';
+import type { RunnerMetrics } from './metrics.ts';
+import { signalGroup } from './engine/local.ts';
+import type { Engine, EngineOutcome, RunHandle } from './engine/types.ts';
+import { newId, type Store } from './store/store.ts';
+import { SECRET_FIELDS, type CreatedBy, type EngineName, type RunRecord, type TargetAuth } from './store/types.ts';
+
+export interface RunRequest {
+  kind: 'load' | 'probe';
+  scenario: ScenarioDef;
+  profile: string;
+  overrides: Record<string, OverrideValue>;
+  targetId: string | null;
+  targetName: string;
+  mcpUrl: string;
+  auth: TargetAuth;
+  secrets: Record<string, string>;
+  engine: EngineName;
+  createdBy: CreatedBy | null;
+  probeId: string | null;
+  timeoutMs: number;
+}
+
+const AUTH_ENV: Record<keyof TargetAuth, string> = {
+  clientId: 'CLIENT_ID',
+  loginUser: 'LOGIN_USER',
+  scopes: 'SCOPE',
+  grant: 'GRANT',
+  tokenAuth: 'TOKEN_AUTH',
+  clientKeyAlg: 'CLIENT_KEY_ALG',
+  clientMetadataUrl: 'CLIENT_METADATA_URL',
+};
+
+export function scriptEnvFor(req: Pick<RunRequest, 'mcpUrl' | 'profile' | 'auth' | 'scenario' | 'overrides'>): Record<string, string> {
+  const env: Record<string, string> = { MCP_URL: req.mcpUrl, PROFILE: req.profile };
+  for (const [key, name] of Object.entries(AUTH_ENV) as Array<[keyof TargetAuth, string]>) {
+    const value = req.auth[key];
+    if (value) env[name] = value;
+  }
+  return { ...env, ...overridesToEnv(req.scenario.id, req.overrides) };
+}
+
+export function secretEnvFor(secrets: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [field, name] of Object.entries(SECRET_FIELDS)) if (secrets[field]) env[name] = secrets[field];
+  return env;
+}
+
+/** Ends a leftover k6 process group, unless its pid now belongs to an unrelated process. */
+export function endLeftoverGroup(pgid: number, runId: string): boolean {
+  const cmdline = `/proc/${pgid}/cmdline`;
+  if (existsSync(cmdline)) {
+    let text = '';
+    try {
+      text = readFileSync(cmdline, 'utf8');
+    } catch {
+      return false;
+    }
+    if (!text.includes(`testid=${runId}`)) return false; // pid reused by something else
+  }
+  return signalGroup(pgid, 'SIGKILL');
+}
+
+type FinishListener = (run: RunRecord, outcome: EngineOutcome) => void;
+
+export class RunManager {
+  private readonly active = new Map<string, { handle?: RunHandle; done: Promise<RunRecord> }>();
+  private readonly finishListeners: FinishListener[] = [];
+  private closing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly engines: Partial<Record<EngineName, Engine>>,
+    private readonly metrics: RunnerMetrics,
+    private readonly dataDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  runDir(runId: string): string {
+    return join(this.dataDir, 'runs', runId);
+  }
+
+  onFinish(listener: FinishListener): void {
+    this.finishListeners.push(listener);
+  }
+
+  hasEngine(name: EngineName): boolean {
+    return this.engines[name] !== undefined;
+  }
+
+  activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Creates the record and starts the engine; resolves once k6 is spawned (or failed to). */
+  async start(req: RunRequest): Promise<{ run: RunRecord; done: Promise<RunRecord> }> {
+    if (this.closing) throw new Error('the runner is shutting down');
+    const engine = this.engines[req.engine];
+    const run = this.store.insertRun({
+      id: newId('run'),
+      kind: req.kind,
+      scenario: req.scenario.id,
+      targetId: req.targetId,
+      targetName: req.targetName,
+      targetUrl: req.mcpUrl,
+      profile: req.profile,
+      overrides: req.overrides,
+      engine: req.engine,
+      createdBy: req.createdBy,
+      probeId: req.probeId,
+    });
+    this.updateActiveGauge(1);
+    let handle: RunHandle;
+    try {
+      if (!engine) throw new Error(`engine ${req.engine} is not configured on this runner`);
+      handle = await engine.start(
+        {
+          runId: run.id,
+          kind: req.kind,
+          scenario: req.scenario,
+          profile: req.profile,
+          targetName: req.targetName,
+          env: scriptEnvFor(req),
+          secretEnv: secretEnvFor(req.secrets),
+          runDir: this.runDir(run.id),
+          timeoutMs: req.timeoutMs,
+        },
+        { onProgress: (progress) => this.store.updateRun(run.id, { progress }) },
+      );
+    } catch (error) {
+      const message = (error as Error).message;
+      const failed = this.store.updateRun(run.id, { status: 'error', error: message, finishedAt: new Date().toISOString() })!;
+      this.store.addEvent(run.id, 'error', message);
+      this.updateActiveGauge(-1);
+      throw Object.assign(error as Error, { run: failed });
+    }
+    const started = this.store.updateRun(run.id, { status: 'running', pgid: handle.pgid, startedAt: new Date().toISOString() })!;
+    this.store.addEvent(run.id, 'started', `${req.engine} engine started the run`);
+    const done = handle.done.then(
+      (outcome) => this.finish(run.id, outcome),
+      (error: Error) => this.finish(run.id, { status: 'error', exitCode: null, summary: null, error: error.message, metricsDelivered: null }),
+    );
+    this.active.set(run.id, { handle, done });
+    return { run: started, done };
+  }
+
+  private finish(runId: string, outcome: EngineOutcome): RunRecord {
+    const run = this.store.updateRun(runId, {
+      status: outcome.status,
+      exitCode: outcome.exitCode,
+      summary: outcome.summary,
+      thresholds: outcome.summary?.thresholds ?? null,
+      metricsDelivered: outcome.metricsDelivered,
+      error: outcome.error,
+      progress: outcome.status === 'passed' || outcome.status === 'failed' ? 1 : undefined,
+      finishedAt: new Date().toISOString(),
+    })!;
+    this.store.addEvent(runId, 'finished', `status ${outcome.status}${outcome.exitCode !== null ? `, k6 exit ${outcome.exitCode}` : ''}`);
+    if (outcome.metricsDelivered === false) this.store.addEvent(runId, 'metrics', 'metrics were not delivered to the remote-write endpoint');
+    this.active.delete(runId);
+    this.updateActiveGauge(-1);
+    this.metrics.recordRunThresholds(run);
+    this.log.info({ runId, status: run.status, exitCode: run.exitCode, kind: run.kind }, 'run finished');
+    for (const listener of this.finishListeners) listener(run, outcome);
+    return run;
+  }
+
+  stop(runId: string): boolean {
+    const entry = this.active.get(runId);
+    if (!entry?.handle) return false;
+    this.store.addEvent(runId, 'stop', 'stop requested');
+    entry.handle.stop();
+    return true;
+  }
+
+  /** On start: runs a dead runner left active become `interrupted`; their k6 groups are ended. */
+  recoverInterrupted(): RunRecord[] {
+    const leftovers = this.store.runsWithStatus(['queued', 'running']).filter((run) => !this.active.has(run.id));
+    return leftovers.map((run) => {
+      const ended = run.pgid !== null && endLeftoverGroup(run.pgid, run.id);
+      this.store.addEvent(run.id, 'interrupted', `the runner stopped while the run was active${ended ? '; its k6 process group was ended' : ''}`);
+      return this.store.updateRun(run.id, {
+        status: 'interrupted',
+        error: 'the runner stopped while this run was active',
+        finishedAt: new Date().toISOString(),
+      })!;
+    });
+  }
+
+  /** Stops every active run and waits for their outcomes to be recorded. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const entries = [...this.active.values()];
+    for (const entry of entries) entry.handle?.stop();
+    await Promise.allSettled(entries.map((e) => e.done));
+  }
+
+  private updateActiveGauge(delta: number): void {
+    this.metrics.runsActive.inc(delta);
+  }
+}

@@ -1,0 +1,103 @@
+import type { ProbeResult, ThresholdResult, VigilSummary } from '@vigil/scenarios/catalog';
+
+export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'error', 'stopped', 'interrupted', 'timeout'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running'];
+export const ENGINES = ['local', 'kubernetes'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** Target auth settings that may be shown; secrets live apart, sealed. */
+export interface TargetAuth {
+  clientId?: string;
+  loginUser?: string;
+  scopes?: string;
+  grant?: 'authorization_code' | 'client_credentials';
+  tokenAuth?: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  clientKeyAlg?: string;
+  clientMetadataUrl?: string;
+}
+
+/** Write-only target secrets, keyed by their scenario environment variable. */
+export const SECRET_FIELDS = {
+  clientSecret: 'CLIENT_SECRET',
+  loginPassword: 'LOGIN_PASSWORD',
+  clientPrivateKey: 'CLIENT_PRIVATE_KEY',
+} as const;
+export type SecretField = keyof typeof SECRET_FIELDS;
+
+export interface TargetRecord {
+  id: string;
+  name: string;
+  mcpUrl: string;
+  auth: TargetAuth;
+  sealedSecrets: string | null;
+  secretFields: SecretField[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreatedBy {
+  login?: string;
+  userId?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  seq: number;
+  kind: 'load' | 'probe';
+  scenario: string;
+  targetId: string | null;
+  targetName: string;
+  targetUrl: string;
+  profile: string;
+  overrides: Record<string, string | number>;
+  engine: EngineName;
+  status: RunStatus;
+  progress: number | null;
+  exitCode: number | null;
+  thresholds: ThresholdResult[] | null;
+  summary: VigilSummary | null;
+  metricsDelivered: boolean | null;
+  error: string | null;
+  createdBy: CreatedBy | null;
+  baseline: boolean;
+  pgid: number | null;
+  probeId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ProbeRecord {
+  id: string;
+  name: string;
+  targetId: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProbeResultRecord {
+  id: number;
+  probeId: string;
+  runId: string | null;
+  at: string;
+  ok: boolean;
+  /** passed | failed | timeout | error | skipped */
+  status: string;
+  durationMs: number;
+  failedStep: string | null;
+  steps: ProbeResult['steps'];
+  toolsHash: string | null;
+  tokenExpiresInSeconds: number | null;
+}
+
+export interface RunEvent {
+  id: number;
+  runId: string;
+  at: string;
+  type: string;
+  message: string;
+}

@@ -1,0 +1,158 @@
+/**
+ * The kubernetes engine: generated manifests validated against the k6-operator CRD schema
+ * (../shared/reference/k6-operator/k6.io_testruns.yaml), and the status-following logic against
+ * a test double of the CustomObjects/CoreV1 APIs (no cluster runs here).
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { SCENARIOS, RUN_LABELS } from '@vigil/scenarios/catalog';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { resourceName, scenarioFiles, scriptsConfigMap, secretsSecret, testRunManifest, SCRIPTS_MOUNT, type KubernetesSettings } from '../src/engine/k8s-manifests.ts';
+import { KubernetesEngine, type CoreApi, type CustomObjects } from '../src/engine/kubernetes.ts';
+import { scenariosDir } from '../src/engine/locate.ts';
+import type { RunSpec } from '../src/engine/types.ts';
+import { tempDir } from './helpers.ts';
+
+const CRD = parse(readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'));
+const schema = CRD.spec.versions[0].schema.openAPIV3Schema;
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+const validateTestRun = ajv.compile(schema);
+const SECRET = 'k8s-secret-value-xyz';
+const settings: KubernetesSettings = { namespace: 'vigil', runnerImage: 'grafana/k6:1.6.0', parallelism: 2, remoteWriteUrl: 'http://prometheus:9090/api/v1/write' };
+
+function spec(overrides: Partial<RunSpec> = {}): RunSpec {
+  return {
+    runId: 'run_0123456789abcdef',
+    kind: 'load',
+    scenario: SCENARIOS.mcp,
+    profile: 'load',
+    targetName: 'demo-target',
+    env: { MCP_URL: 'https://mcp.example.com/mcp', PROFILE: 'load', PROBE_TOOL_ARGS: '{"a": 1}' },
+    secretEnv: { CLIENT_SECRET: SECRET },
+    runDir: tempDir(),
+    timeoutMs: 60_000,
+    ...overrides,
+  };
+}
+
+describe('manifests', () => {
+  const files = scenarioFiles(scenariosDir());
+
+  it.each([
+    ['load run', spec()],
+    ['probe run', spec({ kind: 'probe', scenario: SCENARIOS.probe, profile: 'smoke' })],
+    ['run without secrets', spec({ secretEnv: {} })],
+  ])('%s: the TestRun validates against the CRD schema', (_name, s) => {
+    const manifest = testRunManifest(s, settings, files);
+    const ok = validateTestRun(manifest);
+    expect(validateTestRun.errors ?? [], JSON.stringify(validateTestRun.errors)).toEqual([]);
+    expect(ok).toBe(true);
+    expect(manifest.spec.parallelism).toBe(2);
+    expect(manifest.spec.script.localFile).toBe(`${SCRIPTS_MOUNT}/${s.scenario.script}`);
+    for (const label of RUN_LABELS) expect(manifest.spec.arguments).toContain(`--tag ${label}=`);
+    expect(manifest.spec.arguments).toContain('-o experimental-prometheus-rw');
+    if (s.kind === 'probe') expect(manifest.spec.arguments).toContain('--vus 1 --iterations 1');
+    expect(JSON.stringify(manifest)).not.toContain(SECRET);
+  });
+
+  it('detects a schema violation (the check can fail)', () => {
+    const manifest = testRunManifest(spec(), settings, files) as unknown as { spec: { parallelism: unknown } };
+    manifest.spec.parallelism = 'two';
+    expect(validateTestRun(manifest)).toBe(false);
+  });
+
+  it('mounts every scenario file at its path and keeps secrets in the Secret only', () => {
+    const s = spec();
+    const manifest = testRunManifest(s, settings, files);
+    const cm = scriptsConfigMap(s, settings, files);
+    const volume = manifest.spec.runner.volumes[0]!;
+    expect(volume.configMap.items.map((i) => i.path)).toEqual(files.map((f) => f.path));
+    expect(volume.configMap.items.every((i) => /^[-._a-zA-Z0-9]+$/.test(i.key) && cm.data[i.key] !== undefined)).toBe(true);
+    expect(files.some((f) => f.path === 'catalog/index.ts')).toBe(true);
+    expect(JSON.stringify(cm)).not.toContain(SECRET);
+    const secretRef = manifest.spec.runner.env.find((e) => e.name === 'CLIENT_SECRET');
+    expect(secretRef).toEqual({ name: 'CLIENT_SECRET', valueFrom: { secretKeyRef: { name: resourceName(s.runId, '-secrets'), key: 'CLIENT_SECRET' } } });
+    expect(secretsSecret(s, settings).stringData).toEqual({ CLIENT_SECRET: SECRET });
+    expect(manifest.metadata.name).toMatch(/^[a-z0-9-]{1,63}$/);
+  });
+});
+
+/** TEST DOUBLE of the Kubernetes APIs: records calls, plays a scripted sequence of stages. */
+class FakeKubernetesApis {
+  readonly calls: string[] = [];
+  readonly created: Record<string, unknown> = {};
+  constructor(
+    private readonly stages: string[],
+    private readonly exitCodes: number[],
+  ) {}
+  readonly customObjects = {
+    createNamespacedCustomObject: async (p: { name?: string; body: { metadata: { name: string } } }) => {
+      this.calls.push(`create testrun ${p.body.metadata.name}`);
+      this.created.testRun = p.body;
+      return p.body;
+    },
+    getNamespacedCustomObject: async (p: { name: string }) => {
+      const stage = this.stages.length > 1 ? this.stages.shift() : this.stages[0];
+      this.calls.push(`get ${p.name} -> ${stage}`);
+      return { status: { stage } };
+    },
+    deleteNamespacedCustomObject: async (p: { name: string }) => {
+      this.calls.push(`delete testrun ${p.name}`);
+      return {};
+    },
+  } as unknown as CustomObjects;
+  readonly core = {
+    createNamespacedConfigMap: async (p: { body: { metadata: { name: string } } }) => void this.calls.push(`create configmap ${p.body.metadata.name}`),
+    createNamespacedSecret: async (p: { body: { metadata: { name: string } } }) => void this.calls.push(`create secret ${p.body.metadata.name}`),
+    deleteNamespacedConfigMap: async (p: { name: string }) => void this.calls.push(`delete configmap ${p.name}`),
+    deleteNamespacedSecret: async (p: { name: string }) => void this.calls.push(`delete secret ${p.name}`),
+    listNamespacedPod: async (p: { labelSelector: string }) => {
+      this.calls.push(`list pods ${p.labelSelector}`);
+      return { items: this.exitCodes.map((exitCode) => ({ status: { containerStatuses: [{ state: { terminated: { exitCode } } }] } })) };
+    },
+  } as unknown as CoreApi;
+}
+
+function engine(fake: FakeKubernetesApis) {
+  return new KubernetesEngine({ ...settings, customObjects: fake.customObjects, core: fake.core, pollMs: 1, sleep: async () => undefined });
+}
+
+describe('status following', () => {
+  it('finished with every runner at exit 0 → passed; creates and cleans up', async () => {
+    const fake = new FakeKubernetesApis(['initialization', 'created', 'started', 'started', 'finished'], [0, 0]);
+    const progress: number[] = [];
+    const outcome = await (await engine(fake).start(spec(), { onProgress: (p) => progress.push(p) })).done;
+    expect(outcome).toMatchObject({ status: 'passed', exitCode: 0 });
+    expect(progress.length).toBeGreaterThan(0);
+    const name = resourceName('run_0123456789abcdef');
+    expect(fake.calls[0]).toBe(`create configmap ${name}-scripts`);
+    expect(fake.calls).toContain(`create secret ${name}-secrets`);
+    expect(fake.calls).toContain(`list pods k6_cr=${name},runner=true`);
+    expect(fake.calls.slice(-3)).toEqual([`delete testrun ${name}`, `delete configmap ${name}-scripts`, `delete secret ${name}-secrets`]);
+  });
+
+  it('finished does not mean passed: a runner exiting 99 → failed', async () => {
+    const fake = new FakeKubernetesApis(['started', 'finished'], [0, 99]);
+    expect(await (await engine(fake).start(spec())).done).toMatchObject({ status: 'failed', exitCode: 99 });
+  });
+
+  it('a script exception (107) → error; stage error → error', async () => {
+    expect(await (await engine(new FakeKubernetesApis(['finished'], [107, 99])).start(spec())).done).toMatchObject({ status: 'error', exitCode: 107 });
+    expect(await (await engine(new FakeKubernetesApis(['initialization', 'error'], [])).start(spec())).done).toMatchObject({ status: 'error' });
+  });
+
+  it('stop deletes the TestRun → stopped', async () => {
+    const fake = new FakeKubernetesApis(['started'], []);
+    const handle = await engine(fake).start(spec());
+    handle.stop();
+    expect(await handle.done).toMatchObject({ status: 'stopped' });
+    expect(fake.calls).toContain(`delete testrun ${resourceName('run_0123456789abcdef')}`);
+  });
+
+  it('times out a TestRun that never finishes', async () => {
+    const fake = new FakeKubernetesApis(['started'], []);
+    const e = new KubernetesEngine({ ...settings, customObjects: fake.customObjects, core: fake.core, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), pollMs: 5 });
+    expect(await (await e.start(spec({ timeoutMs: 50 }))).done).toMatchObject({ status: 'timeout' });
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * Entry point of the engine worker thread. The script (and its blocking http calls) runs here, not
+ * in the caller's thread, so a server started by the same test process keeps answering while the
+ * script waits on it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { executeRun } from './runner.ts';
+import type { AdapterRunOptions } from './types.ts';
+
+interface EngineInput {
+  options: AdapterRunOptions;
+  source: string;
+  httpWorkerFile: string;
+}
+
+const input = workerData as EngineInput;
+executeRun(input.options, input.source, input.httpWorkerFile).then(
+  (result) => parentPort!.postMessage({ ok: true, result }),
+  (error: Error) => parentPort!.postMessage({ ok: false, error: error.stack ?? String(error) }),
+);

@@ -1,0 +1,120 @@
+/**
+ * Failure classification: every failure is a STEP plus a REASON from the catalog's bounded sets,
+ * so it can become a metric tag. Free text stays in `detail` (summary only) and never carries a
+ * token, code, secret or URL query.
+ */
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import { REASONS, type Reason, type Step } from '../catalog/index.ts';
+
+export type AnyResponse = RefinedResponse<ResponseType | undefined>;
+
+/** A step that failed for a known reason; thrown inside a step and caught by the walk. */
+export class StepFailure extends Error {
+  readonly step: Step;
+  readonly reason: Reason;
+  readonly detail: string;
+
+  constructor(step: Step, reason: Reason, detail: string) {
+    super(`${step} failed: ${reason} (${detail})`);
+    this.name = 'StepFailure';
+    this.step = step;
+    this.reason = reason;
+    this.detail = detail;
+  }
+}
+
+/** A step the server does not offer (not a failure): the walk records it as skipped. */
+export class StepUnsupported extends Error {
+  readonly step: Step;
+  constructor(step: Step, detail: string) {
+    super(detail);
+    this.name = 'StepUnsupported';
+    this.step = step;
+  }
+}
+
+export function fail(step: Step, reason: Reason, detail: string): never {
+  throw new StepFailure(step, reason, detail);
+}
+
+export function isReason(value: unknown): value is Reason {
+  return typeof value === 'string' && (REASONS as readonly string[]).includes(value);
+}
+
+/** k6 error codes for timeouts (1050 request timeout) and network failures (1xxx). */
+const K6_TIMEOUT_CODE = 1050;
+
+/** OAuth `error` codes (RFC 6749/8707/6750) that map one-to-one onto a reason. */
+const OAUTH_ERROR_REASONS: Record<string, Reason> = {
+  invalid_grant: 'invalid_grant',
+  invalid_client: 'invalid_client',
+  unauthorized_client: 'invalid_client',
+  invalid_target: 'invalid_target',
+  invalid_scope: 'invalid_scope',
+  insufficient_scope: 'insufficient_scope',
+  invalid_token: 'invalid_token',
+  access_denied: 'authorization_denied',
+};
+
+export function reasonForOAuthError(code: unknown): Reason | undefined {
+  return typeof code === 'string' ? OAUTH_ERROR_REASONS[code] : undefined;
+}
+
+/** The `error` member of a JSON error body, if the body is one. */
+export function oauthErrorCode(res: AnyResponse): string | undefined {
+  const body = safeJson(res);
+  return body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string'
+    ? (body as { error: string }).error
+    : undefined;
+}
+
+/** Reason for a response that was not the expected one. */
+export function reasonForResponse(res: AnyResponse): Reason {
+  if (res.status === 0) return res.error_code === K6_TIMEOUT_CODE ? 'timeout' : 'connection_error';
+  const fromBody = reasonForOAuthError(oauthErrorCode(res));
+  if (fromBody) return fromBody;
+  if (res.status >= 500) return 'server_error';
+  if (res.status === 401) return 'invalid_token';
+  if (res.status === 403) return 'insufficient_scope';
+  return 'unexpected_status';
+}
+
+/** A secret-free one-liner: status, k6 error code and the OAuth error code when present. */
+export function describeResponse(res: AnyResponse): string {
+  if (res.status === 0) return `no response (k6 error ${res.error_code})`;
+  const code = oauthErrorCode(res);
+  return code ? `HTTP ${res.status} ${code}` : `HTTP ${res.status}`;
+}
+
+/** Fails the step unless the status is one of `expected`. */
+export function expectStatus(step: Step, res: AnyResponse, expected: readonly number[], what: string): void {
+  if (!expected.includes(res.status)) fail(step, reasonForResponse(res), `${what}: ${describeResponse(res)}`);
+}
+
+export function safeJson(res: AnyResponse): unknown {
+  const body = typeof res.body === 'string' ? res.body : '';
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Classifies anything thrown inside a step; an unknown exception is reason `exception`. */
+export function classifyThrown(step: Step, thrown: unknown): StepFailure {
+  if (thrown instanceof StepFailure) return thrown;
+  const name = thrown instanceof Error ? thrown.name : typeof thrown;
+  // The message of an arbitrary exception may quote a request; keep only the error's type.
+  return new StepFailure(step, 'exception', `unexpected ${name}`);
+}
+
+/** 403 insufficient_scope: carries the scope the server asked for, for a bounded step-up. */
+export class InsufficientScope extends StepFailure {
+  readonly requiredScope?: string;
+  constructor(step: Step, requiredScope: string | undefined, detail: string) {
+    super(step, 'insufficient_scope', detail);
+    this.name = 'InsufficientScope';
+    this.requiredScope = requiredScope;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Script options beyond the catalog's k6Options(): the system tags k6 attaches to samples.
+ * `url` is left out on purpose: k6 keeps the raw URL in it even when `tags.name` is set, and an
+ * authorization request URL carries `state` (unique per walk: a new Prometheus series each time,
+ * and not for labels). Every request carries a templated `name` instead.
+ */
+export const SYSTEM_TAGS = [
+  'proto',
+  'subproto',
+  'status',
+  'method',
+  'name',
+  'group',
+  'check',
+  'error',
+  'error_code',
+  'tls_version',
+  'scenario',
+  'service',
+  'expected_response',
+] as const;

@@ -1,0 +1,101 @@
+import { startRedis, type Service } from '@vigil/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SLOS, K6_METRICS } from '../catalog/index.ts';
+import { clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type ScriptName, type Stack } from './fixtures/scenarios/harness.ts';
+
+let redis: Service;
+let stack: Stack;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  stack = await startStack(redis.url as string);
+});
+afterAll(async () => {
+  await stack?.close();
+  await redis?.stop();
+});
+afterEach(async () => {
+  await clearFaults(stack);
+});
+
+/** The SLO's p95 bound from the catalog (never restated here). */
+function latencyBound(sloId: string): number {
+  const slo = SLOS.find((s) => s.id === sloId);
+  if (!slo || slo.indicator.kind !== 'latency') throw new Error(`no latency SLO ${sloId}`);
+  return slo.indicator.maxMs;
+}
+
+function sampleCount(result: Awaited<ReturnType<typeof runScript>>['result'], metric: string): number {
+  return result.metrics[metric]?.samples.length ?? 0;
+}
+
+const smokeRuns: Array<{ script: ScriptName; measured: string[] }> = [
+  {
+    script: 'oauth',
+    measured: [K6_METRICS.oauthAuthFlowDuration.name, K6_METRICS.oauthTokenRefreshDuration.name, K6_METRICS.oauthSessionValidationDuration.name],
+  },
+  { script: 'mcp', measured: [K6_METRICS.mcpToolExecutionDuration.name, K6_METRICS.mcpConnectionDuration.name, K6_METRICS.mcpOpenConnections.name] },
+  {
+    script: 'comprehensive',
+    measured: [K6_METRICS.oauthAuthFlowDuration.name, K6_METRICS.oauthTokenRefreshDuration.name, K6_METRICS.mcpToolExecutionDuration.name],
+  },
+];
+
+describe('load scripts, smoke profile, against the reference target', () => {
+  for (const { script, measured } of smokeRuns) {
+    it(`${script}.ts passes its checks and thresholds and leaks no secret`, async () => {
+      const { result, summary } = await runScript(stack, script);
+      expect(failedChecks(result), result.logs.join('\n')).toEqual([]);
+      expect(result.iterationErrors).toEqual([]);
+      expect(result.exitCode, JSON.stringify(result.thresholds)).toBe(0);
+      expectValidSummary(summary, script);
+      expect(summary.ok).toBe(true);
+      for (const metric of measured) expect(sampleCount(result, metric), metric).toBeGreaterThan(0);
+      expect(expectNoSecrets(stack, result)).toBeGreaterThan(4);
+    });
+  }
+});
+
+describe('load scripts fail the right threshold under injected faults', () => {
+  it('authorize errors fail oauth_success (step authorization, reason server_error)', async () => {
+    await injectFault(stack, { path: 'authorize', errorRate: 1, status: 503 });
+    const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'authorization_flow' });
+    expect(result.exitCode).toBe(99);
+    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.oauthSuccess.name]);
+    const errors = result.metrics.oauth_errors?.samples ?? [];
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((s) => s.tags.step === 'authorization' && s.tags.reason === 'server_error')).toBe(true);
+  });
+
+  it('token endpoint latency breaches the auth-flow p95 SLO', async () => {
+    await injectFault(stack, { path: 'token', latencyMs: latencyBound('auth_flow_p95') + 100 });
+    const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'authorization_flow' });
+    expect(result.exitCode).toBe(99);
+    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.oauthAuthFlowDuration.name]);
+  });
+
+  it('refresh errors fail oauth_success with step refresh', async () => {
+    await injectFault(stack, { path: 'refresh', errorRate: 1, status: 503 });
+    const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'token_refresh' });
+    expect(result.exitCode).toBe(99);
+    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toContain(K6_METRICS.oauthSuccess.name);
+    const errors = result.metrics.oauth_errors?.samples ?? [];
+    expect(errors.some((s) => s.tags.step === 'refresh' && s.tags.reason === 'server_error')).toBe(true);
+  });
+
+  it('tool call errors fail mcp_success with step tools_call', async () => {
+    await injectFault(stack, { path: 'tool_call', errorRate: 1, status: 500 });
+    const { result, summary } = await runScript(stack, 'mcp', { WORKLOADS: 'tool_execution' });
+    expect(result.exitCode).toBe(99);
+    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toContain(K6_METRICS.mcpSuccess.name);
+    const errors = result.metrics.mcp_errors?.samples ?? [];
+    expect(errors.some((s) => s.tags.step === 'tools_call' && s.tags.reason === 'server_error')).toBe(true);
+  });
+
+  it('tool call latency breaches the tool-execution p95 SLO', async () => {
+    await injectFault(stack, { path: 'tool_call', latencyMs: latencyBound('tool_execution_p95') + 100 });
+    const { result, summary } = await runScript(stack, 'mcp', { WORKLOADS: 'tool_execution' });
+    expect(result.exitCode).toBe(99);
+    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.mcpToolExecutionDuration.name]);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * "Real servers vary" (issue 3 item 4): the probe against each variant of the reference target
+ * gives a clear per-step result — success where the spec allows the variation, a classified
+ * failure where it does not — never a crash.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { startRedis, type Service } from '@vigil/testkit';
+import type { TargetOptions } from '@vigil/target';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeResult } from '../catalog/index.ts';
+import { expectNoSecrets, expectValidSummary, failedChecks, runScript, startStack, type Stack } from './fixtures/scenarios/harness.ts';
+
+const REDIRECT_URI = 'http://127.0.0.1:8976/callback';
+let redis: Service;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+async function withStack<T>(options: TargetOptions, run: (stack: Stack) => Promise<T>): Promise<T> {
+  const stack = await startStack(redis.url as string, options);
+  try {
+    return await run(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+function step(probe: ProbeResult | undefined, name: string) {
+  return probe?.steps.find((s) => s.step === name);
+}
+
+function compliance(probe: ProbeResult | undefined): Record<string, boolean> {
+  return Object.fromEntries((probe?.compliance ?? []).map((c) => [c.name, c.ok]));
+}
+
+function paths(stack: Stack, method?: string): string[] {
+  return stack.proxy.exchanges.filter((e) => !method || e.method === method).map((e) => e.path.split('?')[0] as string);
+}
+
+async function probeOk(stack: Stack, env: Record<string, string> = {}, secrets?: Record<string, string>) {
+  const run = await runScript(stack, 'probe', env, secrets ? { secrets } : {});
+  expect(failedChecks(run.result), JSON.stringify(run.summary.probe, null, 1)).toEqual([]);
+  expect(run.result.exitCode).toBe(0);
+  expectValidSummary(run.summary, 'probe');
+  expect(run.summary.probe?.ok).toBe(true);
+  return run;
+}
+
+describe('discovery variants', () => {
+  it('PRM at the root only', () =>
+    withStack({ variant: { prm: 'root' } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(compliance(summary.probe)['401 carries resource_metadata']).toBe(true);
+      expect(paths(stack)).toContain('/.well-known/oauth-protected-resource');
+    }));
+
+  it('PRM at a custom URL named in WWW-Authenticate', () =>
+    withStack({ variant: { prm: 'custom' } }, async (stack) => {
+      await probeOk(stack);
+      expect(paths(stack).some((p) => p.startsWith('/.well-known/oauth-protected-resource'))).toBe(false);
+    }));
+
+  it('OpenID discovery only, with an issuer that carries a path', () =>
+    withStack({ variant: { asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(step(summary.probe, 'discovery')?.detail).toContain('openid');
+      // The spec's order: RFC 8414 path-inserted (404 here), then OpenID path-inserted.
+      const tried = paths(stack, 'GET').filter((p) => p.includes('/.well-known/o'));
+      expect(tried.indexOf('/.well-known/oauth-authorization-server/auth')).toBeLessThan(tried.indexOf('/.well-known/openid-configuration/auth'));
+    }));
+
+  it('a 2025-03-26 server without PRM: AS metadata at the MCP origin', () =>
+    withStack({ variant: { prm: 'none' } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(step(summary.probe, 'discovery')?.detail).toContain('2025-03-26');
+      expect(compliance(summary.probe)).not.toHaveProperty('401 carries resource_metadata');
+    }));
+
+  it('a PRM whose resource does not match: stops at discovery and sends no token', () =>
+    withStack({ variant: { prmResource: 'https://elsewhere.example/mcp' } }, async (stack) => {
+      const { result, summary } = await runScript(stack, 'probe');
+      expect(result.exitCode).toBe(99);
+      expect(summary.probe?.failedStep).toBe('discovery');
+      expect(step(summary.probe, 'discovery')?.reason).toBe('resource_mismatch');
+      const toMcp = stack.proxy.exchanges.filter((e) => e.path.startsWith('/mcp'));
+      expect(toMcp.length).toBeGreaterThan(0);
+      expect(toMcp.every((e) => e.requestHeaders.authorization === undefined)).toBe(true);
+      expect(paths(stack, 'POST').some((p) => p.endsWith('/token') || p.endsWith('/reg'))).toBe(false);
+      expect(result.requests.filter((r) => r.url.startsWith(stack.mcpUrl)).map((r) => r.tags.name)).toEqual(['POST {mcp} (no token)']);
+    }));
+});
+
+describe('server behaviour variants', () => {
+  it('no refresh token: the refresh step is skipped, not failed', () =>
+    withStack({ variant: { refreshTokens: false } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(step(summary.probe, 'refresh')).toMatchObject({ ok: true, skipped: true });
+      expect(step(summary.probe, 'refresh')?.detail).toContain('no refresh token');
+    }));
+
+  it('plain JSON answers instead of SSE', () => withStack({ variant: { responseMode: 'json' } }, async (stack) => void (await probeOk(stack))));
+
+  it('a stateless server without Mcp-Session-Id', () =>
+    withStack({ variant: { stateless: true } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(step(summary.probe, 'session_end')).toMatchObject({ ok: true, skipped: true });
+    }));
+
+  it('a server that refuses WebSocket: a clear stream result, the SSE stream still held', () =>
+    withStack({ variant: { websocket: false } }, async (stack) => {
+      const { summary } = await probeOk(stack);
+      expect(step(summary.probe, 'stream')).toMatchObject({ ok: true, skipped: true });
+      expect(step(summary.probe, 'stream')?.detail).toMatch(/websocket refused.*held streamable_http/);
+    }));
+
+  it('403 insufficient_scope: steps up to the wider scope and retries', () =>
+    withStack({}, async (stack) => {
+      const { summary } = await probeOk(stack, { SCOPE: 'mcp:tools', PROBE_TOOL: 'admin_echo', PROBE_TOOL_ARGS: '{"message":"hi"}' });
+      expect(compliance(summary.probe)['403 carries insufficient_scope with scope']).toBe(true);
+      const authorizations = stack.proxy.exchanges.filter((e) => e.method === 'GET' && e.path.split('?')[0]?.endsWith('/auth'));
+      expect(authorizations.length).toBe(2);
+      expect(authorizations[1]?.path).toContain('mcp%3Aadmin');
+    }));
+
+  it('a login page: the form is filled from LOGIN_USER / LOGIN_PASSWORD (k6/secrets)', () =>
+    withStack({ loginMode: true, users: [{ username: 'alice', password: 'correct-horse-battery' }] }, async (stack) => {
+      const { result } = await probeOk(stack, { LOGIN_USER: 'alice' }, { LOGIN_PASSWORD: 'correct-horse-battery' });
+      expectNoSecrets(stack, result, ['correct-horse-battery']);
+    }));
+
+  it('a login page without credentials: authorization fails with login_failed', () =>
+    withStack({ loginMode: true }, async (stack) => {
+      const { result, summary } = await runScript(stack, 'probe');
+      expect(result.exitCode).toBe(99);
+      expect(step(summary.probe, 'authorization')).toMatchObject({ ok: false, reason: 'login_failed' });
+    }));
+});
+
+describe('client variants', () => {
+  const confidential = (method: 'client_secret_basic' | 'client_secret_post') => ({
+    client_id: `conf-${method}`,
+    client_secret: `secret-for-${method}-0123456789`,
+    token_endpoint_auth_method: method,
+    redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  });
+
+  for (const method of ['client_secret_basic', 'client_secret_post'] as const) {
+    it(`a pre-registered confidential client (${method})`, () =>
+      withStack({ clients: [confidential(method)] }, async (stack) => {
+        const client = confidential(method);
+        const { result, summary } = await probeOk(stack, { CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret, TOKEN_AUTH: method });
+        expect(step(summary.probe, 'registration')?.detail).toContain('pre-registered');
+        expect(paths(stack, 'POST').some((p) => p.endsWith('/reg'))).toBe(false);
+        const tokenCalls = stack.proxy.exchanges.filter((e) => e.method === 'POST' && e.path.endsWith('/token'));
+        const basic = tokenCalls.every((e) => String(e.requestHeaders.authorization ?? '').startsWith('Basic '));
+        const posted = tokenCalls.every((e) => e.requestBody.includes('client_secret='));
+        expect(method === 'client_secret_basic' ? basic : posted).toBe(true);
+        expectNoSecrets(stack, result, [client.client_secret]);
+      }));
+  }
+
+  it('client_credentials with a client secret (machine probe)', () =>
+    withStack({}, async (stack) => {
+      const secret = 'vigil-probe-secret-change-me';
+      const { result, summary } = await probeOk(stack, { GRANT: 'client_credentials', CLIENT_ID: 'vigil-probe' }, { CLIENT_SECRET: secret });
+      expect(step(summary.probe, 'authorization')).toMatchObject({ skipped: true });
+      expect(step(summary.probe, 'refresh')).toMatchObject({ skipped: true });
+      expect(step(summary.probe, 'tools_call')?.ok).toBe(true);
+      expectNoSecrets(stack, result, [secret]);
+    }));
+
+  it('client_credentials with private_key_jwt (RFC 7523, signed with WebCrypto)', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'probe-key', alg: 'ES256', use: 'sig' };
+    const machine = {
+      client_id: 'jwt-probe',
+      token_endpoint_auth_method: 'private_key_jwt' as const,
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [jwk] },
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+    };
+    await withStack({ clients: [machine] }, async (stack) => {
+      const { result, summary } = await probeOk(stack, { GRANT: 'client_credentials', CLIENT_ID: 'jwt-probe', CLIENT_KEY_ALG: 'ES256' }, { CLIENT_PRIVATE_KEY: pem });
+      expect(step(summary.probe, 'registration')?.detail).toContain('private_key_jwt');
+      const tokenCall = stack.proxy.exchanges.find((e) => e.method === 'POST' && e.path.endsWith('/token'));
+      expect(tokenCall?.requestBody).toContain('client_assertion_type=urn');
+      const keyBody = pem.split('\n')[1] as string;
+      expectNoSecrets(stack, result, [keyBody]);
+    });
+  });
+
+  it('Client ID Metadata Documents: the metadata URL is the client_id, no dynamic registration', () =>
+    withStack({ variant: { clientIdMetadataDocuments: true } }, async (stack) => {
+      const metadataUrl = 'https://client.example/vigil.json';
+      const { summary } = await runScript(stack, 'probe', { CLIENT_METADATA_URL: metadataUrl });
+      expect(step(summary.probe, 'registration')).toMatchObject({ ok: true });
+      expect(step(summary.probe, 'registration')?.detail).toContain('client ID metadata document');
+      expect(paths(stack, 'POST').some((p) => p.endsWith('/reg'))).toBe(false);
+      const authorize = stack.proxy.exchanges.find((e) => e.method === 'GET' && e.path.split('?')[0]?.endsWith('/auth'));
+      expect(new URLSearchParams(authorize?.path.split('?')[1]).get('client_id')).toBe(metadataUrl);
+      // The AS must fetch the document over https, which this sandbox cannot host: the walk then
+      // stops at authorization with a classified reason instead of crashing.
+      if (!summary.probe?.ok) expect(summary.probe?.failedStep).toBe('authorization');
+    }));
+
+  it('without CIMD support the same configuration falls back to dynamic registration', () =>
+    withStack({ variant: { clientIdMetadataDocuments: false } }, async (stack) => {
+      const { summary } = await probeOk(stack, { CLIENT_METADATA_URL: 'https://client.example/vigil.json' });
+      expect(step(summary.probe, 'registration')?.detail).toContain('dynamic client registration');
+    }));
+});

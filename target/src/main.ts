@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startTarget, type TargetOptions } from './index.ts';
+
+const HELP = `vigil-target — reference OAuth 2.1 + PKCE protected MCP server
+
+Usage: npm start -w target -- [options]      (or: vigil-target [options])
+
+Options (each also read from the environment variable in brackets):
+  --host <addr>            listen address [HOST] (default 127.0.0.1)
+  --port <n>               listen port, 0 = any free port [PORT] (default 8080)
+  --public-url <url>       origin clients use, e.g. behind a proxy [PUBLIC_URL]
+  --redis-url <url>        Redis for AS data and MCP sessions [REDIS_URL] (unset: in-memory)
+  --login-mode             require the login form at authorization [LOGIN_MODE=true]
+  --admin-token <token>    guards /admin/* [ADMIN_TOKEN] (default: random, printed at start)
+  --config <file.json>     a JSON file of TargetOptions (clients, users, variant, upstream…) [TARGET_CONFIG]
+  --access-token-ttl <s>   access token lifetime in seconds [ACCESS_TOKEN_TTL] (default 300)
+  --refresh-token-ttl <s>  refresh token lifetime in seconds [REFRESH_TOKEN_TTL] (default 3600)
+  --log-level <level>      pino level [LOG_LEVEL] (default info)
+  -h, --help               this text
+
+Command-line flags win over environment variables, which win over the config file.
+Endpoints: /mcp (Streamable HTTP), /sse + /messages (legacy), /mcp/ws (WebSocket),
+/.well-known/*, /authorize, /token, /register, /revoke, /metrics, /healthz, /readyz, /admin/faults.
+`;
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`${name} must be a number, got "${value}"`);
+  return parsed;
+}
+
+function readConfigFile(path: string | undefined): TargetOptions {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TargetOptions;
+  } catch (error) {
+    throw new Error(`config file ${path}: ${(error as Error).message}`);
+  }
+}
+
+export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): TargetOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'public-url': { type: 'string' },
+      'redis-url': { type: 'string' },
+      'login-mode': { type: 'boolean' },
+      'admin-token': { type: 'string' },
+      config: { type: 'string' },
+      'access-token-ttl': { type: 'string' },
+      'refresh-token-ttl': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const file = readConfigFile(values.config ?? env.TARGET_CONFIG);
+  const pick = <T>(...candidates: Array<T | undefined>) => candidates.find((candidate) => candidate !== undefined);
+  return {
+    ...file,
+    host: pick(values.host, env.HOST, file.host),
+    port: pick(numberOption('--port', values.port), numberOption('PORT', env.PORT), file.port),
+    publicUrl: pick(values['public-url'], env.PUBLIC_URL, file.publicUrl),
+    redisUrl: pick(values['redis-url'], env.REDIS_URL || undefined, file.redisUrl),
+    loginMode: pick(values['login-mode'], env.LOGIN_MODE ? env.LOGIN_MODE === 'true' : undefined, file.loginMode),
+    adminToken: pick(values['admin-token'], env.ADMIN_TOKEN, file.adminToken),
+    accessTokenTtlSeconds: pick(
+      numberOption('--access-token-ttl', values['access-token-ttl']),
+      numberOption('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL),
+      file.accessTokenTtlSeconds,
+    ),
+    refreshTokenTtlSeconds: pick(
+      numberOption('--refresh-token-ttl', values['refresh-token-ttl']),
+      numberOption('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL),
+      file.refreshTokenTtlSeconds,
+    ),
+    logLevel: pick(values['log-level'], env.LOG_LEVEL, file.logLevel),
+  };
+}
+
+async function main() {
+  let options: TargetOptions | 'help';
+  try {
+    options = optionsFromCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const target = await startTarget(options);
+  if (!options.adminToken) process.stderr.write(`admin token (generated): ${target.adminToken}\n`);
+  process.stderr.write(`MCP endpoint: ${target.mcpUrl}\n`);
+  const shutdown = (signal: string) => {
+    process.stderr.write(`${signal}: shutting down\n`);
+    target.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`vigil-target failed to start: ${error.message}\n`);
+  process.exit(1);
+});

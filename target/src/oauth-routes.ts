@@ -1,0 +1,162 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from './config.ts';
+import { OIDC_SCOPES, grantableScopes } from './auth-server.ts';
+import type { FaultRegistry } from './faults.ts';
+import type { TargetMetrics } from './metrics.ts';
+import { statusClass } from './metrics.ts';
+import { renderLoginPage } from './login-page.ts';
+
+export interface OAuthRoutesContext {
+  config: ResolvedConfig;
+  provider: Provider;
+  mcpResource: string;
+  faults: FaultRegistry;
+  metrics: TargetMetrics;
+  logger: Logger;
+}
+
+const OIDC_BODY_LIMIT = '56kb';
+/** Default account in auto-approve mode (no login page, like the MCP SDK's demo server). */
+const AUTO_APPROVED_ACCOUNT = 'mcp-user';
+
+function temporarilyUnavailable(res: Response, status: number) {
+  res.status(status).json({ error: 'temporarily_unavailable', error_description: 'injected fault' });
+}
+
+function isLoopbackRedirect(uri: unknown): boolean {
+  if (typeof uri !== 'string') return false;
+  const url = URL.parse(uri);
+  return !!url && url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Express routes in front of oidc-provider: the parts it leaves to the host application
+ * (interactions, RFC 8414 document paths) and the hooks Vigil adds (faults, defaults, DCR policy).
+ * The request bodies of /token and /register are read here (never logged) and handed to
+ * oidc-provider pre-parsed, which it supports.
+ */
+export function oauthRouter(context: OAuthRoutesContext): Router {
+  const { config, provider } = context;
+  const base = config.variant.issuerPath;
+  const router = express.Router();
+  const formBody = express.raw({ type: 'application/x-www-form-urlencoded', limit: OIDC_BODY_LIMIT });
+  const jsonBody = express.raw({ type: 'application/json', limit: OIDC_BODY_LIMIT });
+
+  router.get(`${base}/authorize`, async (req, res, next) => {
+    const outcome = await context.faults.apply('authorize');
+    if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
+    // 'mcp:tools' is the default scope: a client that asks for none still gets a usable token.
+    const url = new URL(req.url, 'http://placeholder');
+    if (!url.searchParams.get('scope')) {
+      url.searchParams.set('scope', grantableScopes(undefined, config.scopes).resource.join(' '));
+      req.url = `${url.pathname}${url.search}`;
+    }
+    next();
+  });
+
+  router.post(`${base}/token`, formBody, async (req, res, next) => {
+    if (!Buffer.isBuffer(req.body)) return next();
+    const params = new URLSearchParams(req.body.toString('utf8'));
+    const grantType = params.get('grant_type');
+    const faultPath = grantType === 'refresh_token' ? 'refresh' : 'token';
+    const outcome = await context.faults.apply(faultPath);
+    if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
+    if (grantType === 'client_credentials' && !params.get('scope')) {
+      params.set('scope', grantableScopes(undefined, config.scopes).resource.join(' '));
+      req.body = Buffer.from(params.toString());
+    }
+    next();
+  });
+
+  router.post(`${base}/register`, jsonBody, (req, res, next) => {
+    if (!Buffer.isBuffer(req.body)) return next();
+    let metadata: { redirect_uris?: unknown; scope?: unknown };
+    try {
+      metadata = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'invalid_client_metadata', error_description: 'body is not valid JSON' });
+      return;
+    }
+    const uris = metadata.redirect_uris;
+    if (Array.isArray(uris) && !uris.every(isLoopbackRedirect)) {
+      res.status(400).json({
+        error: 'invalid_redirect_uri',
+        error_description: 'redirect_uris: open registration accepts loopback http URIs only (127.0.0.1, localhost, [::1])',
+      });
+      return;
+    }
+    // MCP clients put the resource scope (from the 401 challenge) in their metadata; oidc-provider
+    // only allows OIDC scopes there and governs resource scopes per resource, so drop the others.
+    if (typeof metadata.scope === 'string') {
+      const kept = metadata.scope.split(' ').filter((scope) => OIDC_SCOPES.includes(scope));
+      if (kept.length) metadata.scope = kept.join(' ');
+      else delete metadata.scope;
+      req.body = Buffer.from(JSON.stringify(metadata));
+    }
+    next();
+  });
+
+  router.get(`${base}/interaction/:uid`, async (req, res, next) => {
+    const stop = context.metrics.oauthDuration.startTimer({ endpoint: 'interaction', grant: '' });
+    try {
+      const details = await provider.interactionDetails(req, res);
+      const accountId = details.session?.accountId ?? (config.loginMode ? undefined : AUTO_APPROVED_ACCOUNT);
+      if (!accountId) {
+        res.type('html').send(renderLoginPage(`${base}/interaction/${details.uid}/login`));
+      } else {
+        await approve(context, req, res, accountId);
+      }
+      stop({ status: statusClass(res.statusCode) });
+    } catch (error) {
+      stop({ status: '4xx' });
+      next(error);
+    }
+  });
+
+  router.post(`${base}/interaction/:uid/login`, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res, next) => {
+    const stop = context.metrics.oauthDuration.startTimer({ endpoint: 'login', grant: '' });
+    try {
+      const details = await provider.interactionDetails(req, res);
+      const username = typeof req.body?.username === 'string' ? req.body.username : '';
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      const user = config.users.find((candidate) => safeEqual(candidate.username, username));
+      if (!user || !safeEqual(user.password, password)) {
+        context.logger.info({ interaction: 'login' }, 'login refused: unknown user or wrong password');
+        res.status(401).type('html').send(renderLoginPage(`${base}/interaction/${details.uid}/login`, 'Unknown user or wrong password.'));
+      } else {
+        await approve(context, req, res, user.username);
+      }
+      stop({ status: statusClass(res.statusCode) });
+    } catch (error) {
+      stop({ status: '4xx' });
+      next(error);
+    }
+  });
+
+  return router;
+}
+
+/** Login done: grant the requested configured scopes without a consent page, then resume the authorization. */
+async function approve(context: OAuthRoutesContext, req: Request, res: Response, accountId: string) {
+  const { provider, config, mcpResource } = context;
+  const details = await provider.interactionDetails(req, res);
+  const clientId = String(details.params.client_id);
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId, clientId });
+  const scopes = grantableScopes(details.params.scope as string | undefined, config.scopes);
+  if (scopes.oidc.length) grant.addOIDCScope(scopes.oidc.join(' '));
+  const requestedResource = details.params.resource;
+  const resource = typeof requestedResource === 'string' ? requestedResource : mcpResource;
+  if (scopes.resource.length) grant.addResourceScope(resource, scopes.resource.join(' '));
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+}

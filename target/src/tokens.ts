@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+
+export interface SigningKeys {
+  alg: 'ES256';
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** A fresh signing key per process: tokens do not outlive the server that issued them. */
+export async function createSigningKeys(): Promise<SigningKeys> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = randomUUID();
+  const common = { kid, alg: 'ES256', use: 'sig' };
+  return {
+    alg: 'ES256',
+    privateJwk: { ...(await exportJWK(privateKey)), ...common },
+    publicJwk: { ...(await exportJWK(publicKey)), ...common },
+  };
+}
+
+/**
+ * Verifies the AS's JWT access tokens locally (issuer, audience = the MCP resource, expiry,
+ * signature) — no introspection round trip per MCP request.
+ */
+export function createTokenVerifier(keys: SigningKeys, issuer: string, resource: string): OAuthTokenVerifier {
+  const jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
+  return {
+    async verifyAccessToken(token: string): Promise<AuthInfo> {
+      try {
+        const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource, algorithms: [keys.alg] });
+        return {
+          token,
+          clientId: String(payload.client_id ?? ''),
+          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+          expiresAt: payload.exp,
+          resource: new URL(resource),
+          extra: { sub: payload.sub },
+        };
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Token has expired');
+        if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
+          throw new InvalidTokenError('Token was not issued for this resource');
+        }
+        throw new InvalidTokenError('Token is invalid');
+      }
+    },
+  };
+}

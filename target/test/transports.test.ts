@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
+import { INITIALIZE, MCP_ACCEPT, fullAuthFlow, mcpPost, readJsonRpc } from './helpers/oauth-flow.ts';
+
+async function started(variant: Partial<TargetVariant> = {}) {
+  const target = await startTarget({ port: 0, logLevel: 'silent', variant });
+  const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
+  return { target, token: tokens.access_token! };
+}
+
+function openSocket(url: string, token?: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'mcp', token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_req, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    socket.once('error', reject);
+  });
+}
+
+function nextMessage(socket: WebSocket): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+}
+
+describe('transports of the default server', () => {
+  let target: RunningTarget;
+  let token: string;
+  beforeAll(async () => {
+    ({ target, token } = await started());
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  it('WebSocket: bearer on the upgrade, JSON-RPC frames, counted as a streaming connection', async () => {
+    const wsUrl = target.mcpUrl.replace('http', 'ws') + '/ws';
+    await expect(openSocket(wsUrl)).rejects.toThrow(/401/);
+    const socket = await openSocket(wsUrl, token);
+    socket.send(JSON.stringify(INITIALIZE));
+    expect(await nextMessage(socket)).toMatchObject({ id: 1, result: { serverInfo: { name: 'vigil-target' } } });
+    socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'ws' } } }));
+    expect(await nextMessage(socket)).toMatchObject({ id: 2, result: { content: [{ type: 'text', text: 'ws' }] } });
+    socket.send('{not json');
+    expect(await nextMessage(socket)).toMatchObject({ error: { code: -32700 } });
+    const metrics = await (await fetch(target.metricsUrl)).text();
+    expect(metrics).toContain('vigil_target_streaming_connections{transport="websocket"} 1');
+    socket.close();
+  });
+
+  it('legacy HTTP+SSE: the SDK SSE client connects to /sse and calls a tool', async () => {
+    const authorization = `Bearer ${token}`;
+    const transport = new SSEClientTransport(new URL(`${target.origin}/sse`), {
+      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } }) },
+      requestInit: { headers: { authorization } },
+    });
+    const client = new Client({ name: 'legacy', version: '0' });
+    await client.connect(transport);
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'legacy' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'legacy' }]);
+    await client.close();
+  });
+
+  it('Streamable HTTP GET opens a server stream for the session', async () => {
+    const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
+    const sessionId = init.headers.get('mcp-session-id')!;
+    const controller = new AbortController();
+    const stream = await fetch(target.mcpUrl, {
+      headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    controller.abort();
+  });
+});
+
+describe('variants', () => {
+  const targets: RunningTarget[] = [];
+  afterAll(async () => {
+    await Promise.all(targets.map((target) => target.close()));
+  });
+  async function variant(value: Partial<TargetVariant>) {
+    const result = await started(value);
+    targets.push(result.target);
+    return result;
+  }
+
+  it('json + stateless: plain JSON answers and no Mcp-Session-Id', async () => {
+    const { target, token } = await variant({ responseMode: 'json', stateless: true });
+    const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
+    expect(init.headers.get('content-type')).toContain('application/json');
+    expect(init.headers.get('mcp-session-id')).toBeNull();
+    const call = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } });
+    expect((await readJsonRpc(call)).result).toEqual({ content: [{ type: 'text', text: 'x' }] });
+    const get = await fetch(target.mcpUrl, { headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT } });
+    expect(get.status).toBe(405);
+  });
+
+  it('prm root / custom / none name the matching URL (or none) in the 401', async () => {
+    const challenge = async (target: RunningTarget) => (await fetch(target.mcpUrl, { method: 'POST' })).headers.get('www-authenticate') ?? '';
+    const root = (await variant({ prm: 'root' })).target;
+    expect(await challenge(root)).toContain(`resource_metadata="${root.origin}/.well-known/oauth-protected-resource"`);
+    expect((await fetch(`${root.origin}/.well-known/oauth-protected-resource/mcp`)).status).toBe(404);
+    const custom = (await variant({ prm: 'custom' })).target;
+    expect(await challenge(custom)).toContain(`resource_metadata="${custom.origin}/prm-custom"`);
+    expect((await fetch(`${custom.origin}/.well-known/oauth-protected-resource`)).status).toBe(404);
+    const none = (await variant({ prm: 'none' })).target;
+    expect(await challenge(none)).not.toContain('resource_metadata');
+    expect((await fetch(`${none.origin}/.well-known/oauth-authorization-server`)).status).toBe(200);
+  });
+
+  it('issuer with a path: path-aware metadata URLs; only the OpenID document when asked', async () => {
+    const { target } = await variant({ issuerPath: '/auth', asMetadata: 'openid' });
+    expect(target.issuer).toBe(`${target.origin}/auth`);
+    expect((await fetch(`${target.origin}/.well-known/oauth-authorization-server/auth`)).status).toBe(404);
+    const openid = await (await fetch(`${target.origin}/auth/.well-known/openid-configuration`)).json();
+    expect(openid.issuer).toBe(target.issuer);
+    expect(openid.token_endpoint).toBe(`${target.issuer}/token`);
+    expect((await fetch(`${target.origin}/.well-known/openid-configuration/auth`)).status).toBe(200);
+  });
+
+  it('oauth-only metadata, a wrong PRM resource, no refresh tokens, no WebSocket', async () => {
+    const { target, token } = await variant({ asMetadata: 'oauth', prmResource: 'https://wrong.example/mcp', refreshTokens: false, websocket: false });
+    expect((await fetch(`${target.origin}/.well-known/openid-configuration`)).status).toBe(404);
+    expect((await fetch(`${target.origin}/.well-known/oauth-authorization-server`)).status).toBe(200);
+    const prm = await (await fetch(`${target.origin}/.well-known/oauth-protected-resource/mcp`)).json();
+    expect(prm.resource).toBe('https://wrong.example/mcp');
+    const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
+    expect(tokens.refresh_token).toBeUndefined();
+    await expect(openSocket(target.mcpUrl.replace('http', 'ws') + '/ws', token)).rejects.toThrow();
+  });
+});
