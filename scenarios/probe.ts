@@ -39,6 +39,10 @@ export function probeWalk(data: ProbeSetupData): void {
   check(data.probe, { 'probe walk completed every step': (p) => p.ok });
 }
 
+// `k6 run --vus 1 --iterations 1` (the Synthetic Monitoring pattern) replaces options.scenarios
+// with a default scenario, which runs the default export.
+export default probeWalk;
+
 export function handleSummary(data: K6SummaryData): Record<string, string> {
   return summaryOutputs('probe', data);
 }

@@ -34,7 +34,11 @@ import { localPrometheusConfig } from './support/localConfig.ts';
 import { startRunnerStandIn, type RunnerStandIn } from './support/runnerStandIn.ts';
 import { driveTarget } from './support/targetTraffic.ts';
 
-const RUN = { testid: 'dash-run-1', target: 'demo', profile: 'smoke', kind: 'load' };
+const RUN = { testid: 'dash-run-1', target: 'demo', profile: 'load', kind: 'load' };
+/** A smoke run short enough that k6 pushes once, at its end. */
+const SHORT_RUN = { ...RUN, testid: 'dash-short-1', profile: 'smoke' };
+/** Queries over a sliding window: empty for a run that pushed once (DESIGN.md), by design. */
+const WINDOWED = /\b(rate|increase)\(/;
 const PROBES = [
   { probe: 'demo-walk', target: 'demo', ok: true },
   { probe: 'demo-machine', target: 'demo', ok: false, failedStep: 'tools_list' as const },
@@ -172,7 +176,8 @@ describe('every dashboard panel query returns data from a real Prometheus', () =
       alertmanager: alertmanagerHostPort,
     });
     prometheus = await startPrometheus({ config: withLabelledTargetScrape(config, targetInstance) });
-    await pushLoadRun(`${prometheus.url}/api/v1/write`, RUN);
+    await pushLoadRun(`${prometheus.url}/api/v1/write`, RUN, 'long');
+    await pushLoadRun(`${prometheus.url}/api/v1/write`, SHORT_RUN, 'short');
     // Counters and histograms need movement between two scrapes for rate() and increase().
     await scrapedAtLeast(SCRAPE_JOBS.target, 1);
     await scrapedAtLeast(SCRAPE_JOBS.runner, 1);
@@ -246,6 +251,24 @@ describe('every dashboard panel query returns data from a real Prometheus', () =
       expect(queries.length).toBeGreaterThan(0);
     },
   );
+
+  it.each(
+    dashboards
+      .filter((d) => d.key !== 'probes' && d.key !== 'targetResources')
+      .map((d) => [d.dashboard.uid, d] as const),
+  )('%s: the per-run panels show a short run that pushed once', async (_uid, d) => {
+    const perRun = queriesOf(d.dashboard).filter((q) => q.expr.includes('$testid') && !WINDOWED.test(q.expr));
+    expect(perRun.length).toBeGreaterThan(0);
+    const empty: string[] = [];
+    for (const query of perRun) {
+      const values = await runPanelQuery(prometheus.url, query, {
+        ...variableValues,
+        testid: SHORT_RUN.testid,
+      });
+      if (values.length === 0) empty.push(`"${query.panel}" ${query.refId}: ${query.expr}`);
+    }
+    expect(empty, `per-run panels with no data for ${SHORT_RUN.testid}`).toEqual([]);
+  });
 
   it.each([
     ['oauth', 'testid', 'no-such-run'],

@@ -82,7 +82,7 @@ async function runStartLatency(base: string, count: number): Promise<number[]> {
     const body = (await res.json()) as { status: string };
     if (res.status !== 201 || body.status !== 'running') throw new Error(`run start failed: ${res.status} ${JSON.stringify(body)}`);
     latencies.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 500)); // let the previous double exit: measure the runner, not CPU contention
   }
   return latencies;
 }

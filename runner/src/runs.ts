@@ -9,7 +9,7 @@ import { overridesToEnv, type OverrideValue, type ScenarioDef } from '@vigil/sce
 import type { Logger } from 'pino';
 import type { RunnerMetrics } from './metrics.ts';
 import { signalGroup } from './engine/local.ts';
-import type { Engine, EngineOutcome, RunHandle } from './engine/types.ts';
+import type { Engine, EngineOutcome, RunHandle, StopReason } from './engine/types.ts';
 import { newId, type Store } from './store/store.ts';
 import { SECRET_FIELDS, type CreatedBy, type EngineName, type RunRecord, type TargetAuth } from './store/types.ts';
 
@@ -173,11 +173,11 @@ export class RunManager {
     return run;
   }
 
-  stop(runId: string): boolean {
+  stop(runId: string, reason: StopReason = 'user'): boolean {
     const entry = this.active.get(runId);
     if (!entry?.handle) return false;
-    this.store.addEvent(runId, 'stop', 'stop requested');
-    entry.handle.stop();
+    this.store.addEvent(runId, 'stop', reason === 'timeout' ? 'hard timeout reached' : 'stop requested');
+    entry.handle.stop(reason);
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { SCENARIO_IDS } from '@vigil/scenarios/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REBINDING_HOST, startTestRunner, TOKEN, waitUntil, type TestRunner } from './helpers.ts';
+import { REBINDING_HOST, startTestRunner, TOKEN, waitUntil, type Json, type TestRunner } from './helpers.ts';
 
 const CLIENT_SECRET = 'cs-very-secret-value-1234';
 const LOGIN_PASSWORD = 'pw-hunter2-very-secret';
@@ -13,7 +13,7 @@ async function call(method: string, path: string, body?: unknown, headers?: Reco
   everyResponse.push(res.text);
   return res;
 }
-function expectFieldError(res: { status: number; body: any }, status: number, field: string) {
+function expectFieldError(res: { status: number; body: Json }, status: number, field: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body.error.field).toBe(field);
   expect(typeof res.body.error.message).toBe('string');
@@ -65,6 +65,7 @@ describe('auth and health', () => {
       expect(paths).toContain(p);
     }
     expect(res.body.paths['/api/runs'].post.requestBody).toBeDefined();
+    expect(res.body.paths['/api/runs/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
   });
 
   it('returns a JSON 404 for unknown routes', async () => {
@@ -351,6 +352,15 @@ describe('probes', () => {
     expect(results.body.nextCursor).toBeNull();
     const probeRuns = await call('GET', '/api/runs?kind=probe');
     expect(probeRuns.body.items[0].steps.length).toBeGreaterThan(0);
+  });
+
+  it('records a walk that passes its hard timeout as timeout', async () => {
+    const slow = await call('POST', '/api/probes', { name: 'slow-probe', targetId, intervalSeconds: 600, timeoutSeconds: 1, enabled: false });
+    k6Env.K6_TEST_DOUBLE_MODE = 'hang';
+    const once = await call('POST', `/api/probes/${slow.body.id}/run`);
+    k6Env.K6_TEST_DOUBLE_MODE = 'pass';
+    expect(once.body.result).toMatchObject({ ok: false, status: 'timeout' });
+    expect((await call('DELETE', `/api/probes/${slow.body.id}`)).status).toBe(204);
   });
 
   it('lists, updates, deletes', async () => {

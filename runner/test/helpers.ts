@@ -43,12 +43,16 @@ export function testConfig(dir: string, overrides: Partial<RunnerConfig> = {}): 
   };
 }
 
+/** Parsed JSON bodies are checked field by field in the tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface TestRunner {
   runner: Runner;
   base: string;
   logs: string[];
   dir: string;
-  api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; text: string }>;
+  api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: Json; text: string }>;
   close: () => Promise<void>;
 }
 

@@ -56,7 +56,7 @@ describe('probe scheduler', () => {
       const run = execute(p, signal);
       starts.at(-1)!.finish();
       await run;
-    }, { clock, concurrency: 10, random: () => 0 });
+    }, { clock, concurrency: 10, random: () => 0, spreadFirstRun: false });
     s.upsert(probe('a', 10));
     s.upsert(probe('b', 30));
     await clock.advance(60_000);
@@ -84,17 +84,29 @@ describe('probe scheduler', () => {
     const { starts, execute } = controllableExecutor(clock);
     let i = 0;
     const randoms = [0.1, 0.5, 0.9];
-    const s = new ProbeScheduler(execute, { clock, concurrency: 10, random: () => randoms[i++ % 3]! });
+    const s = new ProbeScheduler(execute, { clock, concurrency: 10, random: () => randoms[i++ % 3]!, spreadFirstRun: false });
     for (const id of ['a', 'b', 'c']) s.upsert(probe(id, 100, 5));
     await clock.advance(110_000);
     expect(starts.map((x) => x.at)).toEqual([101_000, 105_000, 109_000]);
     s.stop();
   });
 
+  it('spreads the first runs of probes added together over one interval', async () => {
+    const clock = new ManualClock();
+    const { starts, execute } = controllableExecutor(clock);
+    let r = 0;
+    const s = new ProbeScheduler(execute, { clock, concurrency: 100, random: () => (r++ % 10) / 10 });
+    for (let i = 0; i < 10; i++) s.upsert(probe(`p${i}`, 60, 5));
+    await clock.advance(59_999);
+    const firsts = starts.map((x) => x.at).sort((a, b) => a - b);
+    expect(firsts).toEqual([0, 6_000, 12_000, 18_000, 24_000, 30_000, 36_000, 42_000, 48_000, 54_000]);
+    s.stop();
+  });
+
   it('never overlaps a probe with itself: a due run while one is going is skipped and counted', async () => {
     const clock = new ManualClock();
     const { starts, execute } = controllableExecutor(clock);
-    const s = new ProbeScheduler(execute, { clock, concurrency: 10, random: () => 0 });
+    const s = new ProbeScheduler(execute, { clock, concurrency: 10, random: () => 0, spreadFirstRun: false });
     s.upsert(probe('slow', 10, 25)); // timeout longer than two intervals
     await clock.advance(10_000);
     expect(starts).toHaveLength(1);
@@ -112,7 +124,7 @@ describe('probe scheduler', () => {
   it('caps global concurrency; waiting runs start when a slot frees and their lateness is measured', async () => {
     const clock = new ManualClock();
     const { starts, execute } = controllableExecutor(clock);
-    const s = new ProbeScheduler(execute, { clock, concurrency: 2, random: () => 0 });
+    const s = new ProbeScheduler(execute, { clock, concurrency: 2, random: () => 0, spreadFirstRun: false });
     for (const id of ['a', 'b', 'c', 'd']) s.upsert(probe(id, 60, 30));
     await clock.advance(60_000);
     expect(starts.map((x) => x.id)).toEqual(['a', 'b']);
@@ -129,7 +141,7 @@ describe('probe scheduler', () => {
     const clock = new ManualClock();
     const { starts, execute } = controllableExecutor(clock);
     const timedOut: string[] = [];
-    const s = new ProbeScheduler(execute, { clock, concurrency: 1, random: () => 0, onTimeout: (p) => timedOut.push(p.id) });
+    const s = new ProbeScheduler(execute, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false, onTimeout: (p) => timedOut.push(p.id) });
     s.upsert(probe('hung', 20, 5));
     s.upsert(probe('next', 22, 5));
     await clock.advance(20_000);
@@ -152,7 +164,7 @@ describe('probe scheduler', () => {
       const run = execute(p, sig);
       starts.at(-1)!.finish();
       await run;
-    }, { clock, concurrency: 1, random: () => 0 });
+    }, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false });
     s.upsert(probe('a', 100));
     await clock.advance(50_000);
     s.upsert(probe('a', 10));

@@ -4,7 +4,7 @@
  * script waits on it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { executeRun } from './runner.ts';
+import { executeRun, reportUnhandledRejection } from './runner.ts';
 import type { AdapterRunOptions } from './types.ts';
 
 interface EngineInput {
@@ -14,6 +14,8 @@ interface EngineInput {
 }
 
 const input = workerData as EngineInput;
+// Without this a script's unhandled rejection would crash the worker instead of ending the iteration.
+process.on('unhandledRejection', reportUnhandledRejection);
 executeRun(input.options, input.source, input.httpWorkerFile).then(
   (result) => parentPort!.postMessage({ ok: true, result }),
   (error: Error) => parentPort!.postMessage({ ok: false, error: error.stack ?? String(error) }),

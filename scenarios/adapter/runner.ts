@@ -95,7 +95,7 @@ class Run {
   }
 
   /** Calls an exported function and waits for it and everything it started, within the run deadline. */
-  private async call(fn: unknown, vu: Vu, argument: unknown): Promise<unknown> {
+  private async call(fn: unknown, argument: unknown): Promise<unknown> {
     const loop = new EventLoop();
     this.runtime.loop = loop;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,7 +112,6 @@ class Run {
     } finally {
       clearTimeout(timer);
       loop.dispose();
-      void vu;
     }
   }
 
@@ -130,7 +129,7 @@ class Run {
     if (runtime.options.noCookiesReset !== true) vu.modules.resetCookies();
     const started = performance.now();
     try {
-      await this.call(vu.exports[scenario.exec], vu, this.copyForVu(vu));
+      await this.call(vu.exports[scenario.exec], this.copyForVu(vu));
     } catch (error) {
       if (error instanceof RunTimeout) throw error;
       if (!(error instanceof TestAbortSignal) && !runtime.aborted) {
@@ -151,10 +150,9 @@ class Run {
   private async runScenarios(plan: PlannedScenario[], thresholds: ThresholdDefinition[]): Promise<void> {
     for (const scenario of plan) {
       const startTime = Date.now();
-      for (const [vuId, iteration] of scenario.iterations) {
+      for (const [index, [vuId]] of scenario.iterations.entries()) {
         if (this.runtime.aborted || this.thresholdAbort) return;
-        void iteration;
-        await this.iterate(scenario, vuId, scenario.iterations.findIndex(([v, i]) => v === vuId && i === iteration), startTime);
+        await this.iterate(scenario, vuId, index, startTime);
         this.thresholdAbort = shouldAbort(thresholds, this.runtime.store, this.runtime.elapsedMs());
         if (this.thresholdAbort) {
           this.runtime.log('ERRO', `thresholds on metrics '${this.thresholdAbort.metric}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`);
@@ -172,7 +170,7 @@ class Run {
     this.runtime.scenario = undefined;
     this.enter(name, 0, main.script);
     try {
-      const result = await this.call(fn, main, name === 'teardown' ? this.copyForVu(main) : undefined);
+      const result = await this.call(fn, name === 'teardown' ? this.copyForVu(main) : undefined);
       if (name === 'setup') this.setupData = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
     } catch (error) {
       if (error instanceof RunTimeout) throw error;
@@ -190,7 +188,7 @@ class Run {
     this.enter('summary', 0, main.script);
     const data = main.script.realm.JSON.parse(JSON.stringify(handleSummaryData(this.runtime, metrics, thresholds, this.setupData)));
     try {
-      const produced = (await this.call(fn, main, data)) as Record<string, unknown> | undefined;
+      const produced = (await this.call(fn, data)) as Record<string, unknown> | undefined;
       const outputs: Record<string, string> = {};
       for (const [target, content] of Object.entries(produced ?? {})) {
         outputs[target] = typeof content === 'string' ? content : new TextDecoder().decode(content as ArrayBuffer);
@@ -275,12 +273,23 @@ class Run {
   }
 }
 
+let activeRuntime: Runtime | undefined;
+
+/** k6 ends the iteration on an unhandled promise rejection ("Uncaught (in promise)"). */
+export function reportUnhandledRejection(reason: unknown): void {
+  if (!activeRuntime) return;
+  activeRuntime.log('ERRO', `Uncaught (in promise) ${describeError(reason).short}`);
+  activeRuntime.loop.fail(reason);
+}
+
 /** Executes an already bundled script (inside the engine worker, see run.ts). */
 export async function executeRun(options: AdapterRunOptions, source: string, httpWorkerFile: string): Promise<AdapterRunResult> {
   const run = new Run(options, source, httpWorkerFile);
+  activeRuntime = run.runtime;
   try {
     return await run.execute();
   } finally {
+    activeRuntime = undefined;
     await run.transport.close();
   }
 }

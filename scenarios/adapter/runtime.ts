@@ -100,7 +100,14 @@ export class Runtime {
     const suffix = Object.entries(fields)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    this.logs.push(this.redact(`${level}[${seconds}] ${message}${suffix ? `  ${suffix}` : ''}`));
+    const line = this.redact(`${level}[${seconds}] ${message}${suffix ? `  ${suffix}` : ''}`);
+    this.logs.push(line);
+    this.trace(line);
+  }
+
+  /** With VIGIL_K6_ADAPTER_TRACE=1, log lines and HTTP exchanges go to stderr as they happen (debugging hangs). */
+  trace(line: string): void {
+    if (process.env.VIGIL_K6_ADAPTER_TRACE) process.stderr.write(`[k6 adapter +${this.elapsedMs()}ms] ${this.redact(line)}\n`);
   }
 
   /** An Error made in the script's realm, so `e instanceof Error` holds inside the script. */

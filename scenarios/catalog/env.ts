@@ -38,6 +38,12 @@ export const SCENARIO_ENV: readonly EnvVar[] = [
   },
   { name: 'CLIENT_PRIVATE_KEY', description: 'PKCS#8 PEM for private_key_jwt (RFC 7523)', secret: true },
   { name: 'CLIENT_KEY_ALG', description: 'JWS algorithm for private_key_jwt', default: 'ES256' },
+  // Appended by the scenarios (lib/config.ts): optional knobs for servers that differ.
+  { name: 'LOGIN_USER_FIELD', description: 'username field name of the login form', default: 'username' },
+  { name: 'LOGIN_PASSWORD_FIELD', description: 'password field name of the login form', default: 'password' },
+  { name: 'WS_URL', description: 'WebSocket endpoint, when the server offers one', default: '<MCP_URL>/ws as ws(s)://' },
+  { name: 'SSE_URL', description: 'legacy HTTP+SSE endpoint', default: '<origin>/sse' },
+  { name: 'STREAM_HOLD_SECONDS', description: 'how long a streaming iteration holds its connections', default: '2 (smoke), 30 (other profiles)' },
 ];
 
 export const SECRET_ENV_NAMES: readonly string[] = SCENARIO_ENV.filter((v) => v.secret).map((v) => v.name);

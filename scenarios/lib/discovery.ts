@@ -10,6 +10,7 @@ import { describeResponse, fail, safeJson, type AnyResponse } from './failures.t
 import { header, send } from './http.ts';
 import { mcpHeaders, INITIALIZE_REQUEST } from './mcp-protocol.ts';
 import { joinPath, parseUrl, resourceCovers } from './url.ts';
+import { asMetadataCandidates, prmCandidates } from './well-known.ts';
 import { parseBearerChallenge, type BearerChallenge } from './www-authenticate.ts';
 
 const STEP: Step = 'discovery';
@@ -56,34 +57,6 @@ export function challenge(mcpUrl: string, compliance: Compliance): BearerChallen
   compliance.record(COMPLIANCE.unauthenticated401, res.status === 401);
   if (res.status !== 401) fail(STEP, 'unexpected_status', `unauthenticated initialize: ${describeResponse(res)} (expected 401)`);
   return parseBearerChallenge(header(res, 'WWW-Authenticate'));
-}
-
-/** RFC 9728 §3.1: the path-aware well-known URI first (when the resource has a path), then the root. */
-export function prmCandidates(mcpUrl: string): Array<{ url: string; name: string }> {
-  const parsed = parseUrl(mcpUrl);
-  if (!parsed) return [];
-  const rootName = 'GET /.well-known/oauth-protected-resource';
-  const root = { url: joinPath(parsed.origin, '/.well-known/oauth-protected-resource'), name: rootName };
-  const path = parsed.pathname.replace(/\/+$/, '');
-  return path === '' ? [root] : [{ url: `${root.url}${path}`, name: `${rootName}/{path}` }, root];
-}
-
-/**
- * Authorization server metadata URLs in the MCP spec's order: for an issuer with a path,
- * RFC 8414 path-inserted, OpenID path-inserted, OpenID path-appended; without one, RFC 8414 then OpenID.
- */
-export function asMetadataCandidates(issuer: string): Array<{ url: string; source: 'rfc8414' | 'openid' }> {
-  const parsed = parseUrl(issuer);
-  if (!parsed) return [];
-  const path = parsed.pathname.replace(/\/+$/, '');
-  const oauth = joinPath(parsed.origin, '/.well-known/oauth-authorization-server');
-  const openid = joinPath(parsed.origin, '/.well-known/openid-configuration');
-  if (path === '') return [{ url: oauth, source: 'rfc8414' }, { url: openid, source: 'openid' }];
-  return [
-    { url: `${oauth}${path}`, source: 'rfc8414' },
-    { url: `${openid}${path}`, source: 'openid' },
-    { url: `${parsed.origin}${path}/.well-known/openid-configuration`, source: 'openid' },
-  ];
 }
 
 function getJson(url: string, name: string): { res: AnyResponse; body: unknown } {

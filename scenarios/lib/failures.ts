@@ -101,11 +101,19 @@ export function safeJson(res: AnyResponse): unknown {
   }
 }
 
+/** Masks long opaque runs (tokens, codes, keys) and URL queries in a message meant for a log line. */
+export function maskSecrets(text: string): string {
+  return text.replace(/\?[^\s"']*/g, '?…').replace(/[A-Za-z0-9_\-+/=.]{20,}/g, '…').slice(0, 300);
+}
+
 /** Classifies anything thrown inside a step; an unknown exception is reason `exception`. */
 export function classifyThrown(step: Step, thrown: unknown): StepFailure {
   if (thrown instanceof StepFailure) return thrown;
   const name = thrown instanceof Error ? thrown.name : typeof thrown;
-  // The message of an arbitrary exception may quote a request; keep only the error's type.
+  // The message of an arbitrary exception may quote a request or a key; keep only the error's
+  // type and print the message to the console with anything token-like masked.
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  console.error(`${step}: unexpected ${name}: ${maskSecrets(message)}`);
   return new StepFailure(step, 'exception', `unexpected ${name}`);
 }
 

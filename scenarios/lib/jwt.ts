@@ -22,14 +22,14 @@ const ALGORITHMS: Record<string, AlgorithmSpec> = {
 export const SUPPORTED_KEY_ALGS = Object.keys(ALGORITHMS);
 
 /** PKCS#8 PEM → DER bytes. */
-export function pemToDer(pem: string): ArrayBuffer {
+export function pemToDer(pem: string): Uint8Array {
   const base64 = pem
     .replace(/-----BEGIN [A-Z ]+-----/, '')
     .replace(/-----END [A-Z ]+-----/, '')
     .replace(/\\n/g, '')
     .replace(/\s+/g, '');
   if (base64 === '') throw new Error('CLIENT_PRIVATE_KEY is not a PEM document');
-  return b64decode(base64, 'std');
+  return new Uint8Array(b64decode(base64, 'std'));
 }
 
 function base64UrlJson(value: unknown): string {

@@ -75,7 +75,7 @@ async function refreshStep(walk: Walk, ctx: FlowContext, state: WalkState): Prom
 }
 
 async function streamStep(walk: Walk, config: Config, state: WalkState): Promise<void> {
-  await walk.step('stream', async () => {
+  const held = await walk.step('stream', async () => {
     const { websocket, sse } = await holdStreams(config, state.session as McpSession, PROBE_STREAM_HOLD_MS);
     if (websocket.kind === 'held') recordDuration('mcpConnectionDuration', websocket.connectMs, 'probe', { transport: 'websocket' });
     if (websocket.kind === 'failed') fail('stream', 'unexpected_status', `websocket: ${websocket.detail}`);
@@ -83,7 +83,9 @@ async function streamStep(walk: Walk, config: Config, state: WalkState): Promise
     const held = [websocket.kind === 'held' ? 'websocket' : '', sse.kind === 'held' ? (sse.transport ?? 'sse') : ''].filter(Boolean);
     if (held.length === 0) throw new StepUnsupported('stream', 'the server offers no WebSocket and no event stream');
     if (websocket.kind === 'refused') throw new StepUnsupported('stream', `websocket refused (${websocket.detail}); held ${held.join(', ')}`);
+    return held;
   });
+  if (held) walk.note('stream', `held ${held.join(', ')}`);
 }
 
 async function walkSteps(walk: Walk, config: Config, state: WalkState): Promise<void> {

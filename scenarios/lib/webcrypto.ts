@@ -5,8 +5,8 @@
  */
 
 export interface SubtleLike {
-  importKey(format: 'pkcs8', keyData: ArrayBuffer, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
-  sign(algorithm: object, key: unknown, data: ArrayBuffer): Promise<ArrayBuffer>;
+  importKey(format: 'pkcs8', keyData: Uint8Array, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
+  sign(algorithm: object, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
 }
 
 export interface WebCryptoLike {
@@ -22,9 +22,12 @@ export function webCrypto(): WebCryptoLike {
   return candidate;
 }
 
-/** ASCII/latin-1 string to bytes: TextEncoder is absent in k6 1.x, and JWS signing input is ASCII. */
-export function asciiBytes(text: string): ArrayBuffer {
+/**
+ * ASCII/latin-1 string to bytes: TextEncoder is absent in k6 1.x, and JWS signing input is ASCII.
+ * WebCrypto gets typed arrays (accepted everywhere a BufferSource is) rather than bare ArrayBuffers.
+ */
+export function asciiBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-  return bytes.buffer;
+  return bytes;
 }

@@ -7,7 +7,7 @@ import { check } from 'k6';
 import type { Flow, Step } from '../catalog/index.ts';
 import { classifyThrown, fail } from './failures.ts';
 import { obtainTokens, withStepUp } from './flows.ts';
-import { callTool, listTools, ping } from './mcp.ts';
+import { callTool, listTools, rpc } from './mcp.ts';
 import { metrics, recordDuration, recordOutcome } from './metrics.ts';
 import { holdStreams } from './streams.ts';
 import { refresh } from './token.ts';
@@ -72,7 +72,8 @@ export async function tokenRefresh(data: LoadSetupData): Promise<void> {
 export async function sessionValidation(data: LoadSetupData): Promise<void> {
   const ok = await attempt('session_validation', 'tools_list', async () => {
     const session = await vuSession(data, 'session_validation');
-    const res = ping(session, 'tools_list');
+    // An ordinary authorized call: the server validates the bearer token and the session.
+    const { res } = rpc(session, 'tools_list', 'tools/list', {});
     recordDuration('oauthSessionValidationDuration', res.timings.duration, 'session_validation');
     recordOutcome({ step: 'tools_list', flow: 'session_validation', ok: true });
   });

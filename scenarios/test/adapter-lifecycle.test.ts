@@ -10,7 +10,10 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
   it('runs setup once, passes its data to iterations and teardown, exit 0', async () => {
     const result = await run('ok');
     expect(result.exitCode).toBe(EXIT.ok);
-    expect(result.checks).toEqual([{ name: 'setup data arrives', passes: 3, fails: 0 }]);
+    expect(result.checks).toEqual([
+      { name: 'setup data arrives', passes: 3, fails: 0 },
+      { name: 'open() read the file next to the script', passes: 3, fails: 0 },
+    ]);
     expect(result.metrics.iterations!.values.count).toBe(3);
     expect(result.logs.some((l) => l.includes('teardown saw from-setup'))).toBe(true);
   });
@@ -66,5 +69,13 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
     const result = await runK6Script({ script, env: { MODE: 'ok' }, maxIterationsPerScenario: 2 });
     expect(result.metrics.iterations!.values.count).toBe(2);
     expect(result.thresholds[0]!.ok).toBe(false);
+  });
+
+  it('ends the iteration on an unhandled promise rejection, as k6 does', async () => {
+    const result = await run('unhandled-rejection');
+    expect(result.iterationErrors).toEqual(['Error: nobody awaited me']);
+    expect(result.logs.some((l) => l.includes('Uncaught (in promise) Error: nobody awaited me'))).toBe(true);
+    expect(result.metrics.fixture_completed).toBeUndefined();
+    expect(result.exitCode).toBe(EXIT.ok);
   });
 });

@@ -1,7 +1,9 @@
 import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { runK6Script } from '../adapter/index.ts';
 import { STEPS } from '../catalog/index.ts';
-import { clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type Stack } from './fixtures/scenarios/harness.ts';
+import { SCENARIOS_DIR, clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
 
 let redis: Service;
 let stack: Stack;
@@ -18,7 +20,7 @@ afterEach(async () => {
   await clearFaults(stack);
 });
 
-describe('probe.ts against the reference target', () => {
+describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, () => {
   it('walks every step, passes its checks and writes a valid, secret-free summary', async () => {
     const { result, summary } = await runScript(stack, 'probe');
     expect(failedChecks(result), result.logs.join('\n')).toEqual([]);
@@ -45,6 +47,26 @@ describe('probe.ts against the reference target', () => {
     expect(result.metrics.vigil_walks_completed?.values.count).toBe(1);
     const leakedCandidates = expectNoSecrets(stack, result);
     expect(leakedCandidates).toBeGreaterThan(4);
+  });
+
+  it('refuses to start without MCP_URL, naming the variable', async () => {
+    const run = await runK6Script({ script: path.join(SCENARIOS_DIR, 'probe.ts'), env: {}, timeoutMs: 20_000 });
+    expect(run.exitCode).toBe(107);
+    expect(run.logs.join('\n')).toContain('MCP_URL is required');
+  });
+
+  it('runs the same under k6 2.x globals (TextEncoder/TextDecoder present)', async () => {
+    const { result, summary } = await runScript(stack, 'probe', {}, { k6Version: '2' });
+    expect(result.exitCode).toBe(0);
+    expect(summary.probe?.ok).toBe(true);
+  });
+
+  it('reports step durations that show injected latency, without failing the walk', async () => {
+    await injectFault(stack, { path: 'tool_call', latencyMs: 300 });
+    const { result, summary } = await runScript(stack, 'probe');
+    expect(result.exitCode).toBe(0);
+    const toolsCall = summary.probe?.steps.find((s) => s.step === 'tools_call');
+    expect(toolsCall?.durationMs).toBeGreaterThanOrEqual(300);
   });
 
   it('hashes tools/list the same way on every walk (drift only when the schema changes)', async () => {

@@ -8,7 +8,7 @@ import { startRedis, type Service } from '@vigil/testkit';
 import type { TargetOptions } from '@vigil/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../catalog/index.ts';
-import { expectNoSecrets, expectValidSummary, failedChecks, runScript, startStack, type Stack } from './fixtures/scenarios/harness.ts';
+import { expectNoSecrets, expectValidSummary, failedChecks, runScript, startStack, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:8976/callback';
 let redis: Service;
@@ -41,6 +41,21 @@ function paths(stack: Stack, method?: string): string[] {
   return stack.proxy.exchanges.filter((e) => !method || e.method === method).map((e) => e.path.split('?')[0] as string);
 }
 
+/** The path of an endpoint the AS metadata (as the probe fetched it) names. */
+function endpointPath(stack: Stack, key: 'authorization_endpoint' | 'token_endpoint' | 'registration_endpoint'): string {
+  for (const e of stack.proxy.exchanges) {
+    if (e.status !== 200 || !e.path.includes('/.well-known/o') || e.path.includes('protected-resource')) continue;
+    const value = (JSON.parse(e.responseBody) as Record<string, unknown>)[key];
+    if (typeof value === 'string') return new URL(value).pathname;
+  }
+  throw new Error(`no AS metadata with ${key} went through the proxy`);
+}
+
+function requestsTo(stack: Stack, method: string, key: Parameters<typeof endpointPath>[1]) {
+  const path = endpointPath(stack, key);
+  return stack.proxy.exchanges.filter((e) => e.method === method && e.path.split('?')[0] === path);
+}
+
 async function probeOk(stack: Stack, env: Record<string, string> = {}, secrets?: Record<string, string>) {
   const run = await runScript(stack, 'probe', env, secrets ? { secrets } : {});
   expect(failedChecks(run.result), JSON.stringify(run.summary.probe, null, 1)).toEqual([]);
@@ -50,7 +65,7 @@ async function probeOk(stack: Stack, env: Record<string, string> = {}, secrets?:
   return run;
 }
 
-describe('discovery variants', () => {
+describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
   it('PRM at the root only', () =>
     withStack({ variant: { prm: 'root' } }, async (stack) => {
       const { summary } = await probeOk(stack);
@@ -66,11 +81,16 @@ describe('discovery variants', () => {
 
   it('OpenID discovery only, with an issuer that carries a path', () =>
     withStack({ variant: { asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
-      const { summary } = await probeOk(stack);
+      const { summary } = await runScript(stack, 'probe');
+      expectValidSummary(summary, 'probe');
+      expect(step(summary.probe, 'discovery')).toMatchObject({ ok: true });
       expect(step(summary.probe, 'discovery')?.detail).toContain('openid');
       // The spec's order: RFC 8414 path-inserted (404 here), then OpenID path-inserted.
-      const tried = paths(stack, 'GET').filter((p) => p.includes('/.well-known/o'));
-      expect(tried.indexOf('/.well-known/oauth-authorization-server/auth')).toBeLessThan(tried.indexOf('/.well-known/openid-configuration/auth'));
+      const tried = paths(stack, 'GET').filter((p) => p.includes('/.well-known/o') && !p.includes('protected-resource'));
+      expect(tried.slice(0, 2)).toEqual(['/.well-known/oauth-authorization-server/auth', '/.well-known/openid-configuration/auth']);
+      // Whatever the server does next is a classified step result, never a crash.
+      const failed = summary.probe?.steps.find((s) => !s.ok);
+      if (failed) expect(failed.reason).not.toBe('exception');
     }));
 
   it('a 2025-03-26 server without PRM: AS metadata at the MCP origin', () =>
@@ -89,12 +109,12 @@ describe('discovery variants', () => {
       const toMcp = stack.proxy.exchanges.filter((e) => e.path.startsWith('/mcp'));
       expect(toMcp.length).toBeGreaterThan(0);
       expect(toMcp.every((e) => e.requestHeaders.authorization === undefined)).toBe(true);
-      expect(paths(stack, 'POST').some((p) => p.endsWith('/token') || p.endsWith('/reg'))).toBe(false);
+      expect(stack.proxy.exchanges.some((e) => e.method === 'POST' && !e.path.startsWith('/mcp'))).toBe(false);
       expect(result.requests.filter((r) => r.url.startsWith(stack.mcpUrl)).map((r) => r.tags.name)).toEqual(['POST {mcp} (no token)']);
     }));
 });
 
-describe('server behaviour variants', () => {
+describe('server behaviour variants', { timeout: TEST_TIMEOUT_MS }, () => {
   it('no refresh token: the refresh step is skipped, not failed', () =>
     withStack({ variant: { refreshTokens: false } }, async (stack) => {
       const { summary } = await probeOk(stack);
@@ -108,6 +128,8 @@ describe('server behaviour variants', () => {
     withStack({ variant: { stateless: true } }, async (stack) => {
       const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'session_end')).toMatchObject({ ok: true, skipped: true });
+      // Without a session there is no GET stream on the MCP endpoint: the legacy SSE endpoint is held.
+      expect(step(summary.probe, 'stream')?.detail).toMatch(/held .*legacy_sse/);
     }));
 
   it('a server that refuses WebSocket: a clear stream result, the SSE stream still held', () =>
@@ -119,10 +141,11 @@ describe('server behaviour variants', () => {
 
   it('403 insufficient_scope: steps up to the wider scope and retries', () =>
     withStack({}, async (stack) => {
-      const { summary } = await probeOk(stack, { SCOPE: 'mcp:tools', PROBE_TOOL: 'admin_echo', PROBE_TOOL_ARGS: '{"message":"hi"}' });
+      const { summary } = await probeOk(stack, { SCOPE: 'mcp:tools', PROBE_TOOL: 'admin_echo', PROBE_TOOL_ARGS: '{"text":"hi"}' });
       expect(compliance(summary.probe)['403 carries insufficient_scope with scope']).toBe(true);
-      const authorizations = stack.proxy.exchanges.filter((e) => e.method === 'GET' && e.path.split('?')[0]?.endsWith('/auth'));
+      const authorizations = requestsTo(stack, 'GET', 'authorization_endpoint');
       expect(authorizations.length).toBe(2);
+      expect(authorizations[0]?.path).not.toContain('mcp%3Aadmin');
       expect(authorizations[1]?.path).toContain('mcp%3Aadmin');
     }));
 
@@ -140,7 +163,7 @@ describe('server behaviour variants', () => {
     }));
 });
 
-describe('client variants', () => {
+describe('client variants', { timeout: TEST_TIMEOUT_MS }, () => {
   const confidential = (method: 'client_secret_basic' | 'client_secret_post') => ({
     client_id: `conf-${method}`,
     client_secret: `secret-for-${method}-0123456789`,
@@ -156,8 +179,9 @@ describe('client variants', () => {
         const client = confidential(method);
         const { result, summary } = await probeOk(stack, { CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret, TOKEN_AUTH: method });
         expect(step(summary.probe, 'registration')?.detail).toContain('pre-registered');
-        expect(paths(stack, 'POST').some((p) => p.endsWith('/reg'))).toBe(false);
-        const tokenCalls = stack.proxy.exchanges.filter((e) => e.method === 'POST' && e.path.endsWith('/token'));
+        expect(requestsTo(stack, 'POST', 'registration_endpoint')).toEqual([]);
+        const tokenCalls = requestsTo(stack, 'POST', 'token_endpoint');
+        expect(tokenCalls.length).toBeGreaterThan(1);
         const basic = tokenCalls.every((e) => String(e.requestHeaders.authorization ?? '').startsWith('Basic '));
         const posted = tokenCalls.every((e) => e.requestBody.includes('client_secret='));
         expect(method === 'client_secret_basic' ? basic : posted).toBe(true);
@@ -191,7 +215,7 @@ describe('client variants', () => {
     await withStack({ clients: [machine] }, async (stack) => {
       const { result, summary } = await probeOk(stack, { GRANT: 'client_credentials', CLIENT_ID: 'jwt-probe', CLIENT_KEY_ALG: 'ES256' }, { CLIENT_PRIVATE_KEY: pem });
       expect(step(summary.probe, 'registration')?.detail).toContain('private_key_jwt');
-      const tokenCall = stack.proxy.exchanges.find((e) => e.method === 'POST' && e.path.endsWith('/token'));
+      const [tokenCall] = requestsTo(stack, 'POST', 'token_endpoint');
       expect(tokenCall?.requestBody).toContain('client_assertion_type=urn');
       const keyBody = pem.split('\n')[1] as string;
       expectNoSecrets(stack, result, [keyBody]);
@@ -204,17 +228,48 @@ describe('client variants', () => {
       const { summary } = await runScript(stack, 'probe', { CLIENT_METADATA_URL: metadataUrl });
       expect(step(summary.probe, 'registration')).toMatchObject({ ok: true });
       expect(step(summary.probe, 'registration')?.detail).toContain('client ID metadata document');
-      expect(paths(stack, 'POST').some((p) => p.endsWith('/reg'))).toBe(false);
-      const authorize = stack.proxy.exchanges.find((e) => e.method === 'GET' && e.path.split('?')[0]?.endsWith('/auth'));
+      expect(requestsTo(stack, 'POST', 'registration_endpoint')).toEqual([]);
+      const [authorize] = requestsTo(stack, 'GET', 'authorization_endpoint');
       expect(new URLSearchParams(authorize?.path.split('?')[1]).get('client_id')).toBe(metadataUrl);
       // The AS must fetch the document over https, which this sandbox cannot host: the walk then
-      // stops at authorization with a classified reason instead of crashing.
-      if (!summary.probe?.ok) expect(summary.probe?.failedStep).toBe('authorization');
+      // stops at authorization with the AS's own classified answer instead of crashing.
+      expect(summary.probe?.failedStep).toBe('authorization');
+      expect(step(summary.probe, 'authorization')?.reason).toBe('invalid_client');
     }));
 
   it('without CIMD support the same configuration falls back to dynamic registration', () =>
     withStack({ variant: { clientIdMetadataDocuments: false } }, async (stack) => {
       const { summary } = await probeOk(stack, { CLIENT_METADATA_URL: 'https://client.example/vigil.json' });
       expect(step(summary.probe, 'registration')?.detail).toContain('dynamic client registration');
+    }));
+});
+
+describe('load scripts on varying servers', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('oauth.ts against a server without refresh tokens: refresh measures nothing and says so once', () =>
+    withStack({ variant: { refreshTokens: false } }, async (stack) => {
+      const { result } = await runScript(stack, 'oauth');
+      expect(failedChecks(result)).toEqual([]);
+      expect(result.metrics.oauth_token_refresh_duration?.samples.length ?? 0).toBe(0);
+      expect(result.logs.filter((l) => l.includes('issued no refresh token'))).toHaveLength(1);
+      expect(result.exitCode, JSON.stringify(result.thresholds)).toBe(0);
+    }));
+
+  it('mcp.ts against a server that refuses WebSocket: the streaming workload still holds SSE', () =>
+    withStack({ variant: { websocket: false } }, async (stack) => {
+      const { result } = await runScript(stack, 'mcp', { WORKLOADS: 'streaming' });
+      expect(failedChecks(result)).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.logs.some((l) => l.includes('WebSocket refused'))).toBe(true);
+      expect((result.metrics.mcp_success?.samples ?? []).every((s) => s.value === 1 && s.tags.flow === 'streaming')).toBe(true);
+    }));
+
+  it('oauth.ts with GRANT=client_credentials: the auth flow is the machine grant', () =>
+    withStack({}, async (stack) => {
+      const { result } = await runScript(stack, 'oauth', { GRANT: 'client_credentials', CLIENT_ID: 'vigil-probe', CLIENT_SECRET: 'vigil-probe-secret-change-me' });
+      expect(failedChecks(result)).toEqual([]);
+      expect(result.metrics.oauth_auth_flow_duration?.samples.length).toBeGreaterThan(0);
+      expect(result.requests.some((r) => r.tags.name === 'POST {token_endpoint} client_credentials')).toBe(true);
+      expect(result.requests.some((r) => r.tags.name === 'GET {authorization_endpoint}')).toBe(false);
+      expectNoSecrets(stack, result, ['vigil-probe-secret-change-me']);
     }));
 });

@@ -102,7 +102,8 @@ async function main() {
 
     if (process.env.BENCH_DEBUG) {
       const text = await (await fetch(metricsUrl)).text();
-      console.log(text.split('\n').filter((line) => /_(sum|count)\{/.test(line) && line.includes('http_request')).join('\n'));
+      console.log(text.split('\n').filter((line) => line.startsWith('nodejs_eventloop_lag') || line.startsWith('nodejs_gc_duration_seconds_sum')).join('\n'));
+      console.log(text.split('\n').filter((line) => /_(sum|count)\{/.test(line) && (line.includes('redis') || line.includes('oauth'))).join('\n'));
     }
     const grants = await obtainGrants(issuer, mcpUrl, 300);
     const idle = [...grants];

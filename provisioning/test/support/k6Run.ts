@@ -1,11 +1,13 @@
 /**
- * One k6 load run as its remote-write output would push it (testkit's K6RemoteWriteRun, the
- * contract's shapes: native histograms, _rate gauges, _total counters), flushed three times so
- * the time-window panels have two samples inside their rate window.
+ * k6 load runs as their remote-write output would push them (testkit's K6RemoteWriteRun, the
+ * contract's shapes: native histograms, _rate gauges, _total counters): a longer run flushed three
+ * times, so the time-window panels have two samples inside their rate window, and a short run that
+ * pushes once (its final flush), as DESIGN.md observed.
  */
 import { K6RemoteWriteRun, type K6RunLabels } from '@vigil/testkit';
 
-const PUSH_OFFSETS_MS = [-60_000, -30_000, -2_000];
+const LONG_RUN_PUSH_OFFSETS_MS = [-60_000, -30_000, -2_000];
+const SHORT_RUN_PUSH_OFFSETS_MS = [-2_000];
 
 function spread(from: number, to: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => from + ((to - from) * i) / Math.max(1, count - 1));
@@ -62,10 +64,16 @@ function addOneInterval(run: K6RemoteWriteRun, round: number): void {
     .rate('checks', 199, 1, scenario);
 }
 
-/** Pushes the run and returns its labels. */
-export async function pushLoadRun(remoteWriteUrl: string, run: K6RunLabels, now = Date.now()): Promise<void> {
+/** Pushes a run: `long` flushes three times over a minute, `short` once. */
+export async function pushLoadRun(
+  remoteWriteUrl: string,
+  run: K6RunLabels,
+  length: 'long' | 'short',
+  now = Date.now(),
+): Promise<void> {
   const k6 = new K6RemoteWriteRun({ url: remoteWriteUrl, run, k6Major: 2 });
-  for (const [round, offset] of PUSH_OFFSETS_MS.entries()) {
+  const offsets = length === 'long' ? LONG_RUN_PUSH_OFFSETS_MS : SHORT_RUN_PUSH_OFFSETS_MS;
+  for (const [round, offset] of offsets.entries()) {
     addOneInterval(k6, round);
     await k6.flush(now + offset);
   }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { newId } from '../store/store.ts';
 import type { ProbeRecord } from '../store/types.ts';
 import { ApiError, notFound } from './errors.ts';
-import { idParamSchema, jsonSchema, offsetPageSchema, probeCreateSchema, probePatchSchema, resultsListSchema } from './schemas.ts';
+import { idParams, idParamSchema, jsonSchema, offsetPageSchema, probeCreateSchema, probePatchSchema, resultsListSchema } from './schemas.ts';
 import { parse, type ApiDeps } from './server.ts';
 
 export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -42,9 +42,9 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(201).send(view(probe));
   });
 
-  app.get('/api/probes/:id', { schema: { tags, summary: 'Get a probe with its last result' } }, async (req) => view(load(req.params)));
+  app.get('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Get a probe with its last result' } }, async (req) => view(load(req.params)));
 
-  app.patch('/api/probes/:id', { schema: { tags, summary: 'Update a probe', body: jsonSchema(probePatchSchema) } }, async (req) => {
+  app.patch('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Update a probe', body: jsonSchema(probePatchSchema) } }, async (req) => {
     const probe = load(req.params);
     const patch = parse(probePatchSchema, req.body, 'body');
     if (patch.targetId !== undefined) assertTarget(patch.targetId);
@@ -59,20 +59,20 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return view(updated);
   });
 
-  app.delete('/api/probes/:id', { schema: { tags, summary: 'Delete a probe and its results' } }, async (req, reply) => {
+  app.delete('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Delete a probe and its results' } }, async (req, reply) => {
     const probe = load(req.params);
     probes.forget(probe, store.getTarget(probe.targetId)?.name ?? '');
     store.deleteProbe(probe.id);
     return reply.code(204).send();
   });
 
-  app.post('/api/probes/:id/run', { schema: { tags, summary: 'Run the probe once now and return its result' } }, async (req) => {
+  app.post('/api/probes/:id/run', { schema: { tags, params: idParams, summary: 'Run the probe once now and return its result' } }, async (req) => {
     const probe = load(req.params);
     const result = await probes.runOnce(probe.id);
     return { result: result ?? null };
   });
 
-  app.get('/api/probes/:id/results', { schema: { tags, summary: 'Probe results, newest first', querystring: jsonSchema(resultsListSchema) } }, async (req) => {
+  app.get('/api/probes/:id/results', { schema: { tags, params: idParams, summary: 'Probe results, newest first', querystring: jsonSchema(resultsListSchema) } }, async (req) => {
     const probe = load(req.params);
     const q = parse(resultsListSchema, req.query, 'query');
     const items = store.probeResults(probe.id, q.limit + 1, q.cursor !== undefined ? Number(q.cursor) : undefined);

@@ -8,7 +8,7 @@ import type { RunRequest } from '../runs.ts';
 import type { RunRecord } from '../store/types.ts';
 import { ApiError, notFound } from './errors.ts';
 import { parseGrafanaContext } from './grafana-context.ts';
-import { idParamSchema, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
+import { idParams, idParamSchema, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
 import { parse, type ApiDeps } from './server.ts';
 
 /** Time a run may take beyond its planned duration (setup, teardown, graceful stop) before `timeout`. */
@@ -125,30 +125,30 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { items: page.map((r) => runView(r, false)), nextCursor };
   });
 
-  app.get('/api/runs/:id', { schema: { tags, summary: 'Get a run with its summary' } }, async (req) => runView(load(req.params)));
+  app.get('/api/runs/:id', { schema: { tags, params: idParams, summary: 'Get a run with its summary' } }, async (req) => runView(load(req.params)));
 
-  app.get('/api/runs/:id/events', { schema: { tags, summary: 'Lifecycle events of a run' } }, async (req) => ({ items: store.events(load(req.params).id) }));
+  app.get('/api/runs/:id/events', { schema: { tags, params: idParams, summary: 'Lifecycle events of a run' } }, async (req) => ({ items: store.events(load(req.params).id) }));
 
-  app.post('/api/runs/:id/stop', { schema: { tags, summary: 'Stop a run (SIGTERM to k6, SIGKILL after the grace period)' } }, async (req, reply) => {
+  app.post('/api/runs/:id/stop', { schema: { tags, params: idParams, summary: 'Stop a run (SIGTERM to k6, SIGKILL after the grace period)' } }, async (req, reply) => {
     const run = load(req.params);
     if (!runs.stop(run.id)) throw new ApiError(409, 'not_active', `run ${run.id} is ${run.status}, not active`, 'id');
     return reply.code(202).send(runView(store.getRun(run.id)!));
   });
 
-  app.get('/api/runs/:id/logs', { schema: { tags, summary: 'Tail of the k6 output (secrets scrubbed)', querystring: jsonSchema(logTailSchema) } }, async (req) => {
+  app.get('/api/runs/:id/logs', { schema: { tags, params: idParams, summary: 'Tail of the k6 output (secrets scrubbed)', querystring: jsonSchema(logTailSchema) } }, async (req) => {
     const run = load(req.params);
     const { tail } = parse(logTailSchema, req.query, 'query');
     return tailLines(logPath(runs.runDir(run.id)), tail);
   });
 
-  app.post('/api/runs/:id/baseline', { schema: { tags, summary: 'Mark a finished run as the baseline of its scenario and target' } }, async (req) => {
+  app.post('/api/runs/:id/baseline', { schema: { tags, params: idParams, summary: 'Mark a finished run as the baseline of its scenario and target' } }, async (req) => {
     const run = load(req.params);
     if (!run.summary) throw new ApiError(409, 'no_summary', `run ${run.id} has no summary to compare against`, 'id');
     store.setBaseline(run);
     return runView(store.getRun(run.id)!);
   });
 
-  app.get('/api/runs/:id/compare', { schema: { tags, summary: 'Compare a run with the baseline of its scenario and target' } }, async (req) => {
+  app.get('/api/runs/:id/compare', { schema: { tags, params: idParams, summary: 'Compare a run with the baseline of its scenario and target' } }, async (req) => {
     const run = load(req.params);
     const baseline = store.baselineFor(run.scenario, run.targetName);
     if (!baseline) throw new ApiError(404, 'no_baseline', `no baseline for scenario ${run.scenario} on target ${run.targetName}`, 'id');

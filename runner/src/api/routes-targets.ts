@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { publicTarget } from '../targets.ts';
 import { ApiError, notFound } from './errors.ts';
-import { idParamSchema, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
+import { idParams, idParamSchema, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
 import { parse, type ApiDeps } from './server.ts';
 
 export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -26,15 +26,15 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
     return reply.code(201).send(publicTarget(target));
   });
 
-  app.get('/api/targets/:id', { schema: { tags, summary: 'Get a target' } }, async (req) => publicTarget(load(req.params)));
+  app.get('/api/targets/:id', { schema: { tags, params: idParams, summary: 'Get a target' } }, async (req) => publicTarget(load(req.params)));
 
-  app.patch('/api/targets/:id', { schema: { tags, summary: 'Update a target (absent fields kept; null clears)', body: jsonSchema(targetPatchSchema) } }, async (req) => {
+  app.patch('/api/targets/:id', { schema: { tags, params: idParams, summary: 'Update a target (absent fields kept; null clears)', body: jsonSchema(targetPatchSchema) } }, async (req) => {
     const target = load(req.params);
     const body = parse(targetPatchSchema, req.body, 'body');
     return publicTarget(await targets.update(target, body as Parameters<typeof targets.update>[1]));
   });
 
-  app.delete('/api/targets/:id', { schema: { tags, summary: 'Delete a target (refused while probes use it)' } }, async (req, reply) => {
+  app.delete('/api/targets/:id', { schema: { tags, params: idParams, summary: 'Delete a target (refused while probes use it)' } }, async (req, reply) => {
     const target = load(req.params);
     const probes = store.probesOfTarget(target.id);
     if (probes.length > 0) throw new ApiError(409, 'in_use', `target is used by probes: ${probes.map((p) => p.name).join(', ')}`, 'id');

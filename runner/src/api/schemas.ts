@@ -92,3 +92,6 @@ export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
+
+/** The `:id` path parameter, for the OpenAPI document. */
+export const idParams = jsonSchema(idParamSchema);

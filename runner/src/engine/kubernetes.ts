@@ -59,7 +59,7 @@ export class KubernetesEngine implements Engine {
     hooks.onStarted?.({ pgid: null });
 
     let stopRequested = false;
-    const deadline = Date.now() + spec.timeoutMs;
+    let deadline = Date.now() + spec.timeoutMs;
     const cleanup = async () => {
       const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
       await quiet(customObjects.deleteNamespacedCustomObject(ref));
@@ -88,6 +88,10 @@ export class KubernetesEngine implements Engine {
     const done = follow()
       .catch((error: Error): EngineOutcome => ({ status: 'error', exitCode: null, summary: null, error: `kubernetes: ${error.message}`, metricsDelivered: null }))
       .finally(cleanup);
-    return { pgid: null, done, stop: () => void (stopRequested = true) };
+    const stop = (reason = 'user') => {
+      if (reason === 'timeout') deadline = 0;
+      else stopRequested = true;
+    };
+    return { pgid: null, done, stop };
   }
 }

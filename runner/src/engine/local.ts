@@ -130,8 +130,9 @@ export class LocalEngine implements Engine {
     return {
       pgid,
       done,
-      stop: () => {
-        stopRequested = true;
+      stop: (reason = 'user') => {
+        if (reason === 'timeout') timedOut = true;
+        else stopRequested = true;
         terminate();
       },
     };

@@ -37,8 +37,11 @@ export interface RunHandle {
   /** Process group of the local k6 (null for other engines). */
   pgid: number | null;
   done: Promise<EngineOutcome>;
-  stop(): void;
+  /** `timeout`: a caller's hard limit passed (the run is recorded as `timeout`, not `stopped`). */
+  stop(reason?: StopReason): void;
 }
+
+export type StopReason = 'user' | 'timeout';
 
 export interface Engine {
   readonly name: 'local' | 'kubernetes';

@@ -35,6 +35,11 @@ export interface SchedulerOptions {
   jitterFraction?: number;
   random?: () => number;
   concurrency: number;
+  /**
+   * First run of a newly added probe at a random offset within one interval (default), so probes
+   * created together (e.g. at start-up) do not all fire in the same jitter window.
+   */
+  spreadFirstRun?: boolean;
   /** Called when a probe's run passes its hard timeout (the executor is aborted). */
   onTimeout?: (probe: ScheduledProbe) => void;
 }
@@ -74,7 +79,7 @@ export class ProbeScheduler {
     this.random = options.random ?? Math.random;
   }
 
-  /** Adds or reschedules a probe; the first run comes after one jittered interval. */
+  /** Adds or reschedules a probe (a rescheduled one runs one jittered interval later). */
   upsert(probe: ScheduledProbe): void {
     const existing = this.entries.get(probe.id);
     if (existing) {
@@ -85,7 +90,8 @@ export class ProbeScheduler {
     }
     const entry: Entry = { probe, running: false, dueAt: 0 };
     this.entries.set(probe.id, entry);
-    this.arm(entry);
+    const spread = this.options.spreadFirstRun ?? true;
+    this.arm(entry, spread ? Math.floor(this.random() * probe.intervalSeconds * 1000) : undefined);
   }
 
   remove(probeId: string): void {
@@ -110,9 +116,9 @@ export class ProbeScheduler {
     return intervalMs + Math.floor(this.random() * this.jitterFraction * intervalMs);
   }
 
-  private arm(entry: Entry): void {
+  private arm(entry: Entry, firstDelayMs?: number): void {
     if (this.stopped) return;
-    const delay = this.nextDelayMs(entry.probe.intervalSeconds);
+    const delay = firstDelayMs ?? this.nextDelayMs(entry.probe.intervalSeconds);
     entry.dueAt = this.clock.now() + delay;
     entry.timer = this.clock.setTimeout(() => this.fire(entry), delay);
   }

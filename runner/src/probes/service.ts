@@ -90,7 +90,7 @@ export class ProbeService {
         probeId: probe.id,
         timeoutMs: probe.timeoutSeconds * 1000,
       });
-      signal?.addEventListener('abort', () => this.runs.stop(started.run.id), { once: true });
+      signal?.addEventListener('abort', () => this.runs.stop(started.run.id, 'timeout'), { once: true });
       run = await started.done;
     } catch (error) {
       const failed = (error as { run?: RunRecord }).run;

@@ -39,7 +39,8 @@ function select(value: unknown, selector: string): unknown {
 }
 
 /** One exchange as a sequence of hops: yields wire requests, receives wire responses. */
-type HopDriver = Generator<PreparedRequest, WireResponse & { request: PreparedRequest }, WireResponse>;
+type FinalHop = WireResponse & { request: PreparedRequest; cookies: ResponseCookie[] };
+type HopDriver = Generator<PreparedRequest, FinalHop, WireResponse>;
 
 export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
   const vuJar = new CookieJar();
@@ -79,10 +80,10 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       const response = yield request;
       const location = headerValues(response).get('location');
       const redirect = response.status >= 300 && response.status < 400 && location !== undefined;
-      storeCookies(response, request, jar);
+      const cookies = storeCookies(response, request, jar);
       if (!redirect || hop >= request.maxRedirects) {
         if (redirect && request.maxRedirects > 0) runtime.log('WARN', `Stopped after ${hop} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects option`);
-        return { ...response, request };
+        return { ...response, request, cookies };
       }
       request = redirectHop(request, response.status, location);
     }
@@ -148,7 +149,7 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return response.status >= 400 ? 1000 + response.status : 0;
   }
 
-  function toResponse(final: WireResponse & { request: PreparedRequest }, first: PreparedRequest) {
+  function toResponse(final: FinalHop, first: PreparedRequest) {
     const request = final.request;
     const headers: Record<string, string> = {};
     for (const [key, value] of headerValues(final)) headers[canonicalHeaderName(key)] = value;
@@ -162,7 +163,7 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
             ? runtime.toScriptArrayBuffer(bytes)
             : bytes.toString('utf8');
     const cookies: Record<string, ResponseCookie[]> = {};
-    for (const cookie of storeCookiesPreview(final)) (cookies[cookie.name] ??= []).push(cookie);
+    for (const cookie of final.cookies) (cookies[cookie.name] ??= []).push(cookie);
     const requestHeaders: Record<string, string[]> = {};
     for (const [name, value] of request.headers.values()) requestHeaders[canonicalHeaderName(name)] = [value];
     return {
@@ -204,17 +205,6 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     };
   }
 
-  function storeCookiesPreview(response: WireResponse & { request: PreparedRequest }): ResponseCookie[] {
-    const raw = response.rawHeaders ?? [];
-    const result: ResponseCookie[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i]!.toLowerCase() !== 'set-cookie') continue;
-      const parsed = parseSetCookie(raw[i + 1]!, response.request.url);
-      if (parsed) result.push(parsed.reported);
-    }
-    return result;
-  }
-
   function start(method: unknown, url: unknown, body: unknown, params: Record<string, unknown> | null | undefined) {
     runtime.requirePhase(['setup', 'vu', 'teardown'], 'Making http requests');
     let prepared: PreparedRequest;
@@ -248,7 +238,9 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     const jar = jarFor(params);
     let step = driver.next(undefined as unknown as WireResponse);
     while (!step.done) {
+      runtime.trace(`${step.value.method} ${step.value.url.origin}${step.value.url.pathname} (timeout ${step.value.timeoutMs} ms)`);
       const response = transport.exchangeSync(wire(step.value, jar, params));
+      runtime.trace(`  → ${response.status} ${response.error ?? ''}`);
       record(step.value, response, expected);
       step = driver.next(response);
     }
