@@ -2,6 +2,7 @@
  * Runner configuration from the environment (and CLI flags, which `vigil serve` maps onto the
  * same fields). One place lists every knob; README.md's table mirrors it.
  */
+import path from 'node:path';
 import { parseDuration } from '@vigil/scenarios/catalog';
 
 export interface Limits {
@@ -68,12 +69,14 @@ export function listFrom(text: string | undefined, fallback: string[]): string[]
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
-  const dataDir = env.VIGIL_DATA_DIR || './vigil-data';
+  // Absolute, because k6 runs with the scenarios folder as its working directory and writes its
+  // summary into the run folder: a relative path would point somewhere else for it.
+  const dataDir = path.resolve(env.VIGIL_DATA_DIR || './vigil-data');
   return {
     host: env.VIGIL_HOST || '127.0.0.1',
     port: intFrom(env.VIGIL_PORT, 8090, 'VIGIL_PORT'),
     dataDir,
-    dbPath: env.VIGIL_DB || `${dataDir}/vigil.db`,
+    dbPath: path.resolve(env.VIGIL_DB || path.join(dataDir, 'vigil.db')),
     token: env.VIGIL_TOKEN ?? '',
     metricsPublic: env.VIGIL_METRICS_PUBLIC === 'true',
     allowedHosts: listFrom(env.VIGIL_ALLOWED_HOSTS, DEFAULT_ALLOWED_HOSTS),

@@ -186,6 +186,10 @@ export class RunManager {
     const leftovers = this.store.runsWithStatus(['queued', 'running']).filter((run) => !this.active.has(run.id));
     return leftovers.map((run) => {
       const ended = run.pgid !== null && endLeftoverGroup(run.pgid, run.id);
+      const abandon = this.engines[run.engine]?.abandon;
+      if (abandon) {
+        abandon.call(this.engines[run.engine], run.id).catch((error: Error) => this.log.warn({ runId: run.id, err: { message: error.message } }, 'could not clean up an interrupted run'));
+      }
       this.store.addEvent(run.id, 'interrupted', `the runner stopped while the run was active${ended ? '; its k6 process group was ended' : ''}`);
       return this.store.updateRun(run.id, {
         status: 'interrupted',

@@ -12,7 +12,12 @@ import { resourceName, scenarioFiles, scriptsConfigMap, secretsSecret, testRunMa
 import { KubernetesEngine, type CoreApi, type CustomObjects } from '../src/engine/kubernetes.ts';
 import { scenariosDir } from '../src/engine/locate.ts';
 import type { RunSpec } from '../src/engine/types.ts';
-import { tempDir } from './helpers.ts';
+import { join } from 'node:path';
+import pino from 'pino';
+import { RunnerMetrics } from '../src/metrics.ts';
+import { RunManager } from '../src/runs.ts';
+import { Store } from '../src/store/store.ts';
+import { tempDir, waitUntil } from './helpers.ts';
 
 const CRD = parse(readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'));
 const schema = CRD.spec.versions[0].schema.openAPIV3Schema;
@@ -148,6 +153,25 @@ describe('status following', () => {
     handle.stop();
     expect(await handle.done).toMatchObject({ status: 'stopped' });
     expect(fake.calls).toContain(`delete testrun ${resourceName('run_0123456789abcdef')}`);
+  });
+
+  it('abandon (after a runner crash) deletes what the run created', async () => {
+    const fake = new FakeKubernetesApis(['started'], []);
+    await engine(fake).abandon('run_0123456789abcdef');
+    const name = resourceName('run_0123456789abcdef');
+    expect(fake.calls).toEqual([`delete testrun ${name}`, `delete configmap ${name}-scripts`, `delete secret ${name}-secrets`]);
+  });
+
+  it('a runner restart marks a kubernetes run interrupted and abandons its objects', async () => {
+    const store = new Store(join(tempDir(), 'db.sqlite'));
+    const run = store.insertRun({ id: 'run_k8s', kind: 'load', scenario: 'mcp', targetId: null, targetName: 't', targetUrl: 'http://127.0.0.1/', profile: 'smoke', overrides: {}, engine: 'kubernetes', createdBy: null, probeId: null });
+    store.updateRun(run.id, { status: 'running' });
+    const fake = new FakeKubernetesApis(['started'], []);
+    const manager = new RunManager(store, { kubernetes: engine(fake) }, new RunnerMetrics(), tempDir(), pino({ level: 'silent' }));
+    expect(manager.recoverInterrupted().map((r) => r.status)).toEqual(['interrupted']);
+    await waitUntil(() => fake.calls.length === 3);
+    expect(fake.calls[0]).toBe(`delete testrun ${resourceName('run_k8s')}`);
+    store.close();
   });
 
   it('times out a TestRun that never finishes', async () => {

@@ -1,6 +1,6 @@
 /** Test helpers: a real runner (real HTTP on a free port, real SQLite file in a temp dir). */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -89,7 +89,11 @@ export async function startTestRunner(overrides: Partial<RunnerConfig> = {}, opt
     }
     return { status: res.status, body: parsed, text };
   };
-  return { runner, base, logs, dir, api, close: () => runner.close() };
+  const close = async () => {
+    await runner.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { runner, base, logs, dir, api, close };
 }
 
 export async function waitUntil<T>(fn: () => T | Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {

@@ -1,6 +1,6 @@
 /** Small pure parts: store migrations and retention, secrets, host policy, Grafana context, metrics bounds. */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGrafanaContext } from '../src/api/grafana-context.ts';
@@ -114,5 +114,14 @@ describe('metrics', () => {
     const walk = (toolsHash: string) => ({ probe: 'p', target: 't', intervalSeconds: 60, ok: true, durationMs: 10, atMs: 0, steps: [], toolsHash, tokenExpiresInSeconds: null });
     for (const h of ['a', 'a', 'b', 'b', 'c']) metrics.recordProbe(walk(h));
     expect(await metrics.registry.metrics()).toContain('probe_tools_hash_changes_total{probe="p",target="t"} 2');
+  });
+});
+
+describe('config', () => {
+  it('makes a relative data folder absolute, so k6 (run from the scenarios folder) writes where the runner reads', async () => {
+    const { configFromEnv } = await import('../src/config.ts');
+    const config = configFromEnv({ VIGIL_DATA_DIR: './relative-data' });
+    expect(isAbsolute(config.dataDir)).toBe(true);
+    expect(config.dbPath).toBe(join(config.dataDir, 'vigil.db'));
   });
 });

@@ -12,7 +12,7 @@ import { HttpTransport } from './http-transport.ts';
 import { MetricStore } from './metric-store.ts';
 import { createVuModules, type VuModules } from './modules/index.ts';
 import { InvalidOptionsError, planScenarios, type PlannedScenario } from './plan.ts';
-import { Runtime, TestAbortSignal, type Phase } from './runtime.ts';
+import { RunTimeout, Runtime, TestAbortSignal, type Phase } from './runtime.ts';
 import { handleSummaryData, metricResults, trendStatsOf } from './summary.ts';
 import { InvalidThresholdError, evaluateAll, parseThresholds, shouldAbort, type ThresholdDefinition } from './thresholds.ts';
 import type { AdapterRunOptions, AdapterRunResult } from './types.ts';
@@ -29,8 +29,6 @@ interface Vu {
   tags: Record<string, string>;
 }
 
-class RunTimeout extends Error {}
-
 function describeError(error: unknown): { short: string; long: string } {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as Error;
@@ -44,7 +42,6 @@ class Run {
   readonly runtime: Runtime;
   readonly transport: HttpTransport;
   private readonly vus = new Map<number, Vu>();
-  private deadline: number;
   private timedOut = false;
   private thresholdAbort: ThresholdDefinition | undefined;
   private scriptException = false;
@@ -63,8 +60,8 @@ class Run {
       sleepScale: options.sleepScale ?? 0.01,
       scriptDir: path.dirname(options.script),
       startedAt: Date.now(),
+      deadline: Date.now() + (options.timeoutMs ?? 60_000),
     });
-    this.deadline = Date.now() + (options.timeoutMs ?? 60_000);
   }
 
   private instantiate(id: number): Vu {
@@ -100,7 +97,7 @@ class Run {
     this.runtime.loop = loop;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RunTimeout()), Math.max(0, this.deadline - Date.now()));
+      timer = setTimeout(() => reject(new RunTimeout()), Math.max(0, this.runtime.settings.deadline - Date.now()));
     });
     try {
       const work = (async () => {
@@ -152,6 +149,8 @@ class Run {
       const startTime = Date.now();
       for (const [index, [vuId]] of scenario.iterations.entries()) {
         if (this.runtime.aborted || this.thresholdAbort) return;
+        // A script that caught the interrupt inside its iteration still stops here.
+        if (Date.now() >= this.runtime.settings.deadline) throw new RunTimeout('run deadline passed');
         await this.iterate(scenario, vuId, index, startTime);
         this.thresholdAbort = shouldAbort(thresholds, this.runtime.store, this.runtime.elapsedMs());
         if (this.thresholdAbort) {
@@ -260,7 +259,7 @@ class Run {
 
   /** handleSummary still runs when iterations used the whole budget (k6 gives it its own timeout). */
   private deadlineExtension(): void {
-    this.deadline = Math.max(this.deadline, Date.now() + 10_000);
+    this.runtime.settings.deadline = Math.max(this.runtime.settings.deadline, Date.now() + 10_000);
   }
 
   private exitCode(evaluated: AdapterRunResult['thresholds']): number {

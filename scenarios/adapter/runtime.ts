@@ -35,7 +35,12 @@ export interface RuntimeSettings {
   sleepScale: number;
   scriptDir: string;
   startedAt: number;
+  /** Epoch ms at which the whole run must stop (options.timeoutMs). */
+  deadline: number;
 }
+
+/** Thrown when the run's timeoutMs has passed, from blocking calls too (k6 interrupts a VU likewise). */
+export class RunTimeout extends Error {}
 
 /** Thrown to unwind the script when exec.test.abort() was called. */
 export class TestAbortSignal extends Error {}
@@ -66,6 +71,13 @@ export class Runtime {
     readonly store: MetricStore,
     readonly settings: RuntimeSettings,
   ) {}
+
+  /** Blocking waits (http, sleep) are cut at the run deadline, so timeoutMs holds even inside them. */
+  remainingMs(): number {
+    const left = this.settings.deadline - Date.now();
+    if (left <= 0) throw new RunTimeout('run deadline passed');
+    return left;
+  }
 
   elapsedMs(): number {
     return Date.now() - this.settings.startedAt;

@@ -78,7 +78,7 @@ async function streamStep(walk: Walk, config: Config, state: WalkState): Promise
   const held = await walk.step('stream', async () => {
     const { websocket, sse } = await holdStreams(config, state.session as McpSession, PROBE_STREAM_HOLD_MS);
     if (websocket.kind === 'held') recordDuration('mcpConnectionDuration', websocket.connectMs, 'probe', { transport: 'websocket' });
-    if (websocket.kind === 'failed') fail('stream', 'unexpected_status', `websocket: ${websocket.detail}`);
+    if (websocket.kind === 'failed') fail('stream', websocket.reason, `websocket: ${websocket.detail}`);
     if (sse.kind === 'failed') fail('stream', sse.reason, `event stream: ${sse.detail}`);
     const held = [websocket.kind === 'held' ? 'websocket' : '', sse.kind === 'held' ? (sse.transport ?? 'sse') : ''].filter(Boolean);
     if (held.length === 0) throw new StepUnsupported('stream', 'the server offers no WebSocket and no event stream');

@@ -32,8 +32,12 @@ function classifyHold(res: AnyResponse, holdMs: number, started: number): Stream
   if (res.status === 404 || res.status === 405) return { kind: 'not_offered', detail: `HTTP ${res.status}` };
   const isStream = (header(res, 'Content-Type') ?? '').includes('text/event-stream');
   if (res.status === 200 && isStream && elapsed >= holdMs) return { kind: 'held', heldMs: elapsed };
-  if (res.status === 200 && isStream)
-    return { kind: 'failed', detail: 'the server ended the stream before the hold time', reason: 'unexpected_status' };
+  if (res.status === 200 && isStream) {
+    // The stream ended, so k6 has its whole body: say whether it was a legacy SSE stream at least.
+    const legacy = legacyEndpoint(typeof res.body === 'string' ? res.body : '') !== undefined;
+    const detail = `the server ended the ${legacy ? 'legacy SSE stream (endpoint event seen)' : 'stream'} before the hold time`;
+    return { kind: 'failed', detail, reason: 'unexpected_status' };
+  }
   return { kind: 'failed', detail: describeResponse(res), reason: reasonForResponse(res) };
 }
 

@@ -10,8 +10,10 @@ import { recordOutcome } from './metrics.ts';
 
 /** Thrown after a failed step to end the walk; the failure is already recorded. */
 export class WalkStopped extends Error {
-  constructor(readonly step: Step) {
+  readonly step: Step;
+  constructor(step: Step) {
     super(`walk stopped at ${step}`);
+    this.step = step;
     this.name = 'WalkStopped';
   }
 }

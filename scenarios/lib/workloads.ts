@@ -108,7 +108,7 @@ export async function streamingConnections(data: LoadSetupData): Promise<void> {
     if (sse.kind === 'not_offered') warnOnce('sse-absent', 'streaming: the server offers no GET event stream and no legacy SSE endpoint');
     const held = (websocket.kind === 'held' ? 1 : 0) + (sse.kind === 'held' ? 1 : 0);
     if (sse.kind === 'failed') fail('stream', sse.reason, `event stream: ${sse.detail}`);
-    if (websocket.kind === 'failed') fail('stream', 'unexpected_status', `websocket: ${websocket.detail}`);
+    if (websocket.kind === 'failed') fail('stream', websocket.reason, `websocket: ${websocket.detail}`);
     if (held === 0) fail('stream', 'unsupported', 'no WebSocket and no event stream offered');
     recordOutcome({ step: 'stream', flow: 'streaming', ok: true });
   });

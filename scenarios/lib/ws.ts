@@ -7,10 +7,14 @@
 import { WebSocket } from 'k6/websockets';
 import { INITIALIZE_REQUEST } from './mcp-protocol.ts';
 
+/** Time from connect to the initialize answer before the WebSocket counts as failed. */
+export const CONNECT_TIMEOUT_MS = 5000;
+const INITIALIZE_RESEND_MS = 1000;
+
 export type WebSocketOutcome =
   | { kind: 'held'; connectMs: number; heldMs: number }
   | { kind: 'refused'; detail: string }
-  | { kind: 'failed'; detail: string; connectMs?: number };
+  | { kind: 'failed'; detail: string; reason: 'timeout' | 'unexpected_status'; connectMs?: number };
 
 export interface HoldOptions {
   url: string;
@@ -32,6 +36,8 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
     const finish = (outcome: WebSocketOutcome) => {
       if (settled) return;
       settled = true;
+      clearTimeout(resend);
+      clearTimeout(deadline);
       onReady?.();
       if (openedAt !== undefined) onClose?.();
       resolve(outcome);
@@ -40,6 +46,20 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
       headers: { Authorization: `Bearer ${token}` },
       tags: { name: 'WS {mcp websocket}', step: 'stream' },
     });
+    // A server that is still setting the connection up may drop the first frame: resend the
+    // initialize once if it has no answer yet, and give up (a `failed` result) after a deadline.
+    const resend = setTimeout(() => {
+      if (!initialized && openedAt !== undefined) ws.send(JSON.stringify(INITIALIZE_REQUEST));
+    }, INITIALIZE_RESEND_MS);
+    const deadline = setTimeout(() => {
+      if (initialized) return;
+      finish(
+        openedAt === undefined
+          ? { kind: 'refused', detail: `no WebSocket handshake within ${CONNECT_TIMEOUT_MS} ms` }
+          : { kind: 'failed', detail: `no initialize answer within ${CONNECT_TIMEOUT_MS} ms`, reason: 'timeout', connectMs: openedAt - started },
+      );
+      ws.close();
+    }, CONNECT_TIMEOUT_MS);
     ws.onopen = () => {
       openedAt = Date.now();
       onOpen?.();
@@ -55,11 +75,13 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
       }
       if (!message || message.id !== INITIALIZE_REQUEST.id) return;
       if (!message.result) {
-        finish({ kind: 'failed', detail: 'initialize over WebSocket returned an error', connectMs: (openedAt ?? started) - started });
+        finish({ kind: 'failed', detail: 'initialize over WebSocket returned an error', reason: 'unexpected_status', connectMs: (openedAt ?? started) - started });
         ws.close();
         return;
       }
       initialized = true;
+      clearTimeout(resend);
+      clearTimeout(deadline);
       const connectMs = Date.now() - started;
       onReady?.();
       setTimeout(() => {
@@ -69,11 +91,11 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
     };
     ws.onerror = (event?: { error?: unknown }) => {
       const detail = typeof event?.error === 'string' ? event.error.replace(/https?:\/\/\S+|wss?:\/\/\S+/g, '{url}') : 'WebSocket error';
-      finish(openedAt === undefined ? { kind: 'refused', detail } : { kind: 'failed', detail, connectMs: openedAt - started });
+      finish(openedAt === undefined ? { kind: 'refused', detail } : { kind: 'failed', detail, reason: 'unexpected_status', connectMs: openedAt - started });
     };
     ws.onclose = () => {
       if (openedAt === undefined) finish({ kind: 'refused', detail: 'closed before opening' });
-      else finish({ kind: 'failed', detail: 'closed by the server before the hold ended', connectMs: openedAt - started });
+      else finish({ kind: 'failed', detail: 'closed by the server before the hold ended', reason: 'unexpected_status', connectMs: openedAt - started });
     };
   });
 }

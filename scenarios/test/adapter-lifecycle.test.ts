@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT, runK6Script } from '../adapter/index.ts';
+import { startFixtureServer } from './fixtures/adapter/server.ts';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/adapter/lifecycle.ts');
 const run = (mode: string) => runK6Script({ script, env: { MODE: mode } });
@@ -71,11 +72,30 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
     expect(result.thresholds[0]!.ok).toBe(false);
   });
 
+  it('refuses an async group callback, as k6 1.x does', async () => {
+    const result = await run('async-group');
+    expect(result.iterationErrors).toEqual(Array(3).fill('Error: group() does not support async functions as arguments'));
+  });
+
   it('ends the iteration on an unhandled promise rejection, as k6 does', async () => {
     const result = await run('unhandled-rejection');
     expect(result.iterationErrors).toEqual(['Error: nobody awaited me']);
     expect(result.logs.some((l) => l.includes('Uncaught (in promise) Error: nobody awaited me'))).toBe(true);
     expect(result.metrics.fixture_completed).toBeUndefined();
     expect(result.exitCode).toBe(EXIT.ok);
+  });
+
+  it('stops at timeoutMs with exit 105 even inside blocking calls, keeping the logs', async () => {
+    const server = await startFixtureServer();
+    try {
+      const started = Date.now();
+      const result = await runK6Script({ script, env: { MODE: 'hang', BASE_URL: server.baseUrl }, sleepScale: 1, timeoutMs: 1_500 });
+      expect(result.exitCode).toBe(EXIT.timeout);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(result.logs.some((l) => l.includes('exceeded timeoutMs'))).toBe(true);
+      expect(result.requests.map((r) => r.tags.name)).toContain('GET /slow');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { startRedis, type Service } from '@vigil/testkit';
 import type { TargetOptions } from '@vigil/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../catalog/index.ts';
+import { startNoPkceServer } from './fixtures/scenarios/no-pkce-server.ts';
 import { expectNoSecrets, expectValidSummary, failedChecks, runScript, startStack, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:8976/callback';
@@ -99,6 +100,32 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
       expect(step(summary.probe, 'discovery')?.detail).toContain('2025-03-26');
       expect(compliance(summary.probe)).not.toHaveProperty('401 carries resource_metadata');
     }));
+
+  it('a 2025-03-26 server without any metadata: the fixed /authorize, /token, /register on the origin', () =>
+    withStack({ variant: { prm: 'none', asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
+      const { summary } = await runScript(stack, 'probe');
+      expectValidSummary(summary, 'probe');
+      expect(step(summary.probe, 'discovery')).toMatchObject({ ok: true });
+      expect(step(summary.probe, 'discovery')?.detail).toContain('fixed_endpoints');
+      expect(paths(stack, 'POST')).toContain('/register');
+      // This target variant serves its endpoints under the issuer path, so /register may 404:
+      // the walk then stops with a classified registration failure, not a crash.
+      const failed = summary.probe?.steps.find((s) => !s.ok);
+      if (failed) expect(failed).toMatchObject({ step: 'registration', reason: 'registration_refused' });
+    }));
+
+  it('an authorization server that does not advertise S256: refused before any authorization request', async () => {
+    const server = await startNoPkceServer();
+    try {
+      const { result, summary } = await runScript({ mcpUrl: server.mcpUrl } as Stack, 'probe');
+      expect(result.exitCode).toBe(99);
+      expect(step(summary.probe, 'discovery')).toMatchObject({ ok: false, reason: 'pkce_unsupported' });
+      expect(compliance(summary.probe)['S256 advertised']).toBe(false);
+      expect(server.paths.some((p) => p.includes('/authorize') || p.includes('/register'))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
 
   it('a PRM whose resource does not match: stops at discovery and sends no token', () =>
     withStack({ variant: { prmResource: 'https://elsewhere.example/mcp' } }, async (stack) => {

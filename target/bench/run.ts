@@ -65,12 +65,14 @@ async function phase(metricsUrl: string, run: () => Promise<PhaseResult>, goal?:
 async function obtainGrants(issuer: string, resource: string, count: number) {
   const grants: Array<{ client: RegisteredClient; refreshToken: string; accessToken: string }> = [];
   const client = await register(issuer);
-  await closedLoop('grants', 20, 60_000, async () => {
-    if (grants.length >= count) throw new Error('enough');
-    const { tokens } = await fullAuthFlow(issuer, resource, { client });
-    grants.push({ client, refreshToken: tokens.refresh_token!, accessToken: tokens.access_token! });
-  }).catch(() => undefined);
-  return grants.slice(0, count);
+  const worker = async () => {
+    while (grants.length < count) {
+      const { tokens } = await fullAuthFlow(issuer, resource, { client });
+      grants.push({ client, refreshToken: tokens.refresh_token!, accessToken: tokens.access_token! });
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  return grants;
 }
 
 async function main() {
@@ -130,8 +132,10 @@ async function main() {
         return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
       }),
     );
-    const rpc = (worker: number, body: unknown) =>
-      post('/mcp', sessions[worker % sessions.length]!, JSON.stringify(body)).then((response) => {
+    // Ids must be unique per session: the transport routes each answer by its request id.
+    let requestId = 0;
+    const rpc = (worker: number, body: Record<string, unknown>) =>
+      post('/mcp', sessions[worker % sessions.length]!, JSON.stringify({ ...body, id: ++requestId })).then((response) => {
         if (response.status !== 200 || response.body.includes('"error"')) throw new Error(`status ${response.status}`);
       });
     await phase(metricsUrl, () =>

@@ -31,7 +31,7 @@ export class RedisStore implements KeyValueStore {
     private readonly metrics: TargetMetrics,
     logger: Logger,
   ) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
     this.redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   }
 

@@ -48,6 +48,15 @@ export class KubernetesEngine implements Engine {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
+  /** Deletes the TestRun (the operator then ends its jobs), the ConfigMap and the Secret; absent ones are fine. */
+  async abandon(runId: string): Promise<void> {
+    const { namespace, customObjects, core } = this.options;
+    const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
+    await quiet(customObjects.deleteNamespacedCustomObject({ group: TESTRUN.group, version: TESTRUN.version, namespace, plural: TESTRUN.plural, name: resourceName(runId) }));
+    await quiet(core.deleteNamespacedConfigMap({ namespace, name: resourceName(runId, '-scripts') }));
+    await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(runId, '-secrets') }));
+  }
+
   async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
     const { namespace, customObjects, core } = this.options;
     const files = scenarioFiles(scenariosDir(this.options.scenariosDir));
@@ -60,12 +69,7 @@ export class KubernetesEngine implements Engine {
 
     let stopRequested = false;
     let deadline = Date.now() + spec.timeoutMs;
-    const cleanup = async () => {
-      const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
-      await quiet(customObjects.deleteNamespacedCustomObject(ref));
-      await quiet(core.deleteNamespacedConfigMap({ namespace, name: resourceName(spec.runId, '-scripts') }));
-      await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(spec.runId, '-secrets') }));
-    };
+    const cleanup = () => this.abandon(spec.runId);
 
     const follow = async (): Promise<EngineOutcome> => {
       const base = { summary: null, metricsDelivered: null };

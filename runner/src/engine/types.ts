@@ -46,6 +46,8 @@ export type StopReason = 'user' | 'timeout';
 export interface Engine {
   readonly name: 'local' | 'kubernetes';
   start(spec: RunSpec, hooks?: RunHooks): Promise<RunHandle>;
+  /** Ends what a run left behind after a runner crash (the local engine uses the stored pgid instead). */
+  abandon?(runId: string): Promise<void>;
 }
 
 export class EngineUnavailable extends Error {}

@@ -228,7 +228,7 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       url: request.url.toString(),
       headers: wireHeaders(request, jar, params),
       body: request.body ? new Uint8Array(request.body) : null,
-      timeoutMs: request.timeoutMs,
+      timeoutMs: Math.min(request.timeoutMs, runtime.remainingMs()),
       insecureSkipTLSVerify: runtime.options.insecureSkipTLSVerify === true,
     };
   }

@@ -34,12 +34,16 @@ export function createK6Module(runtime: Runtime) {
     if (typeof name !== 'string' || name === '' || name.includes('::')) {
       throw runtime.error(`group and check names may not be empty or contain '::' (got "${String(name)}")`);
     }
+    // k6 1.x refuses async group callbacks (their checks would land outside the group).
+    if (Object.prototype.toString.call(body) === '[object AsyncFunction]') {
+      throw runtime.error('group() does not support async functions as arguments');
+    }
     const parent = runtime.groupPath;
     runtime.groupPath = `${parent}::${name}`;
     const started = performance.now();
     try {
       const result = body();
-      if (isThenable(result)) runtime.log('WARN', `group "${name}" was given an async function: k6 does not support that`);
+      if (isThenable(result)) runtime.log('WARN', `group "${name}" returned a promise: k6 does not wait for it inside the group`);
       return result;
     } finally {
       runtime.addSample('group_duration', performance.now() - started, runtime.sampleTags());
@@ -50,7 +54,7 @@ export function createK6Module(runtime: Runtime) {
   return {
     check,
     group,
-    sleep: (seconds: number) => blockFor(Number(seconds) * 1000 * runtime.settings.sleepScale),
+    sleep: (seconds: number) => blockFor(Math.min(Number(seconds) * 1000 * runtime.settings.sleepScale, runtime.remainingMs())),
     fail: (message?: string): never => {
       throw runtime.error(message ?? '');
     },
