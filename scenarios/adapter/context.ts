@@ -10,6 +10,7 @@ import { TextDecoder, TextEncoder } from 'node:util';
 import { webcrypto } from 'node:crypto';
 import vm from 'node:vm';
 import type { Realm, Runtime } from './runtime.ts';
+import { toHostBufferSources } from './modules/bytes.ts';
 import type { createTimers } from './modules/timers.ts';
 
 /** V8 intrinsics a fresh vm context has that k6 does not (Sobek implements none of them). */
@@ -40,16 +41,18 @@ function scriptConsole(runtime: Runtime) {
   return { log: write('INFO'), info: write('INFO'), warn: write('WARN'), error: write('ERRO'), debug: () => {} };
 }
 
-/** WebCrypto whose results are made in the script's realm (ArrayBuffer, Promise, Error). */
+/** WebCrypto taking the script's buffers (any realm) and giving results made in its realm (ArrayBuffer, Promise, Error). */
 function scriptCrypto(runtime: Runtime) {
   const convert = (value: unknown) =>
     Object.prototype.toString.call(value) === '[object ArrayBuffer]' ? runtime.toScriptArrayBuffer(new Uint8Array(value as ArrayBuffer)) : value;
   const subtle: Record<string, unknown> = {};
   for (const method of SUBTLE_METHODS) {
+    const hostMethod = webcrypto.subtle[method] as (...a: unknown[]) => Promise<unknown>;
     subtle[method] = (...args: unknown[]) =>
       new runtime.realm.Promise((resolve, reject) => {
-        const call = (webcrypto.subtle[method] as (...a: unknown[]) => Promise<unknown>).apply(webcrypto.subtle, args);
-        call.then((value) => resolve(convert(value)), (error: Error) => reject(runtime.error(`${error.name}: ${error.message}`)));
+        Promise.resolve()
+          .then(() => hostMethod.apply(webcrypto.subtle, args.map((arg) => toHostBufferSources(arg))))
+          .then((value) => resolve(convert(value)), (error: Error) => reject(runtime.error(`${error.name}: ${error.message}`)));
       });
   }
   return {

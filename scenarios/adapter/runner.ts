@@ -13,6 +13,7 @@ import { MetricStore } from './metric-store.ts';
 import { createVuModules, type VuModules } from './modules/index.ts';
 import { InvalidOptionsError, planScenarios, type PlannedScenario } from './plan.ts';
 import { RunTimeout, Runtime, TestAbortSignal, type Phase } from './runtime.ts';
+import { parseSystemTags } from './system-tags.ts';
 import { handleSummaryData, metricResults, trendStatsOf } from './summary.ts';
 import { InvalidThresholdError, evaluateAll, parseThresholds, shouldAbort, type ThresholdDefinition } from './thresholds.ts';
 import type { AdapterRunOptions, AdapterRunResult } from './types.ts';
@@ -229,6 +230,7 @@ class Run {
     let thresholds: ThresholdDefinition[];
     let plan: PlannedScenario[];
     try {
+      runtime.systemTags = parseSystemTags(runtime.options.systemTags);
       thresholds = parseThresholds(runtime.options.thresholds, runtime.store);
       plan = planScenarios(runtime.options, main.exports, { only: this.options.scenarios, maxIterationsPerScenario: this.options.maxIterationsPerScenario });
     } catch (error) {

@@ -5,6 +5,7 @@
  */
 import { EventLoop } from './event-loop.ts';
 import type { MetricStore } from './metric-store.ts';
+import { DEFAULT_SYSTEM_TAGS } from './system-tags.ts';
 import type { CheckResult, RequestRecord } from './types.ts';
 
 export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
@@ -59,6 +60,8 @@ export class Runtime {
   loop = new EventLoop();
   realm!: Realm;
   options: Record<string, unknown> = {};
+  /** options.systemTags (k6's default set until the options are read). */
+  systemTags: ReadonlySet<string> = new Set(DEFAULT_SYSTEM_TAGS);
   aborted: { reason: string } | undefined;
   failedMark: { reason: string } | undefined;
   readonly logs: string[] = [];
@@ -83,13 +86,23 @@ export class Runtime {
     return Date.now() - this.settings.startedAt;
   }
 
-  /** Tags every sample carries: test tags, scenario tags, VU tags, then system tags and the call's own. */
+  /**
+   * Tags every sample carries: test, scenario and VU tags, the `group` and `scenario` system tags
+   * (if options.systemTags has them), then `extra` — the call's own tags, plus system tags already
+   * passed through `enabledSystemTags`.
+   */
   sampleTags(extra: Record<string, unknown> = {}): Record<string, string> {
     const tags: Record<string, string> = { ...this.testTags, ...(this.scenario?.tags ?? {}), ...this.vuTags };
-    tags.group = this.groupPath;
-    if (this.scenario) tags.scenario = this.scenario.name;
+    Object.assign(tags, this.enabledSystemTags({ group: this.groupPath, scenario: this.scenario?.name }));
     for (const [key, value] of Object.entries(extra)) if (value !== undefined && value !== null) tags[key] = String(value);
     return tags;
+  }
+
+  /** Keeps the system tags options.systemTags enables (and drops unset ones), as k6 does before tagging a sample. */
+  enabledSystemTags(values: Record<string, string | undefined>): Record<string, string> {
+    const kept: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values)) if (value !== undefined && this.systemTags.has(name)) kept[name] = value;
+    return kept;
   }
 
   addSample(metric: string, value: number, tags: Record<string, string>): void {

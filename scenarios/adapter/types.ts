@@ -51,11 +51,21 @@ export interface CheckResult {
   fails: number;
 }
 
+/** One HTTP exchange (one per redirect hop), for assertions on what a script sent and received. */
 export interface RequestRecord {
   method: string;
   url: string;
   status: number;
+  /** The sample tags of this exchange (options.systemTags applied). */
   tags: Record<string, string>;
+  /**
+   * Headers the adapter sent, Go-canonical names (`Authorization`, `Mcp-Session-Id`), repeated
+   * ones joined with ", "; Host and Connection, added by the HTTP stack, are not listed (as in k6's
+   * `res.request.headers`). Test data only: may hold credentials, unlike tags and logs.
+   */
+  requestHeaders: Record<string, string>;
+  /** Response headers as k6's `res.headers` shows them (canonical names, repeated ones joined); `{}` when no response came. */
+  responseHeaders: Record<string, string>;
 }
 
 export interface AdapterRunResult {

@@ -63,6 +63,29 @@ describe('k6/http through the adapter', () => {
     expect(data.options.summaryTrendStats).toEqual(['avg', 'p(95)', 'count']);
   });
 
+  it('records the headers of each exchange and hop, with canonical names', () => {
+    const named = (name: string) => result.requests.filter((r) => r.tags.name === name);
+    const [echo] = named('POST /echo');
+    expect(echo!.requestHeaders).toMatchObject({
+      Authorization: 'Bearer fixture-token',
+      'X-Test': 'yes',
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'Content-Length': '13',
+    });
+    expect(echo!.requestHeaders['User-Agent']).toMatch(/^k6\/1\./);
+    for (const json of named('GET /json')) {
+      expect(json.requestHeaders).not.toHaveProperty('Authorization');
+      expect(json.responseHeaders).toMatchObject({ 'Mcp-Session-Id': 'session-1', 'Content-Type': 'application/json' });
+    }
+    const hops = named('GET /redirect (followed)').slice(0, 2);
+    expect(hops.map((h) => [h.status, h.responseHeaders.Location])).toEqual([[302, '/json'], [200, undefined]]);
+    expect(named('GET /set-cookie')[0]!.responseHeaders['Set-Cookie']).toBe('sid=abc; Path=/; HttpOnly');
+    expect(named('GET /cookie')[0]!.requestHeaders.Cookie).toBe('sid=abc');
+    // The record matches what really went over the wire.
+    const seen = server.seen.find((s) => s.url === '/echo')!;
+    expect(seen.headers.authorization).toBe(echo!.requestHeaders.Authorization);
+  });
+
   it('sends k6 request headers (user agent) to the real server', () => {
     const json = server.seen.find((s) => s.url === '/json')!;
     expect(json.headers['user-agent']).toMatch(/^k6\/1\./);

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,34 @@ describe('k6/crypto, k6/encoding and WebCrypto', () => {
     // RFC 7636's example: the S256 challenge of this verifier.
     expect(printed.sha256_base64rawurl).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
     expect(result.iterationErrors).toEqual(['Error: illegal base64 data for encoding "url"']);
+  });
+});
+
+describe('buffers made in the script realm (ArrayBuffer, TypedArray, DataView)', () => {
+  it('are accepted by WebCrypto (top level and inside algorithm params), k6/crypto and k6/encoding', async () => {
+    const result = await runK6Script({ script: fixture('crypto-buffers.ts') });
+    expect(result.iterationErrors).toEqual([]);
+    const line = result.logs.find((l) => l.includes('subtle_digest_arraybuffer'))!;
+    const printed = JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)) as Record<string, unknown>;
+    const counting = (length: number) => Buffer.from(Array.from({ length }, (_, i) => i + 1));
+    const [key, data] = [counting(32), counting(10)];
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const hmac = createHmac('sha256', key).update(data).digest('hex');
+    const cipher = createCipheriv('aes-256-gcm', key, counting(12)).setAAD(counting(4));
+    const sealed = Buffer.concat([cipher.update(data), cipher.final(), cipher.getAuthTag()]).toString('hex');
+    expect(printed).toEqual({
+      subtle_digest_arraybuffer: sha256,
+      subtle_digest_dataview: sha256,
+      subtle_hmac_arraybuffer: hmac,
+      subtle_verify_arraybuffer: true,
+      subtle_aes_gcm_sealed: sealed,
+      subtle_aes_gcm_roundtrip: data.toString('hex'),
+      k6_sha256_arraybuffer: sha256,
+      k6_sha256_dataview: sha256,
+      k6_hmac_arraybuffer_secret: hmac,
+      k6_b64_arraybuffer: data.toString('base64'),
+      k6_b64_dataview: data.toString('base64'),
+    });
   });
 });
 

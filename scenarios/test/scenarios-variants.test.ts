@@ -117,7 +117,7 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
   it('an authorization server that does not advertise S256: refused before any authorization request', async () => {
     const server = await startNoPkceServer();
     try {
-      const { result, summary } = await runScript({ mcpUrl: server.mcpUrl } as Stack, 'probe');
+      const { result, summary } = await runScript(server, 'probe');
       expect(result.exitCode).toBe(99);
       expect(step(summary.probe, 'discovery')).toMatchObject({ ok: false, reason: 'pkce_unsupported' });
       expect(compliance(summary.probe)['S256 advertised']).toBe(false);

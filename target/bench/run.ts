@@ -183,6 +183,7 @@ async function holdStreams(origin: string, tokens: string[], metricsUrl: string)
             resolve();
           });
           socket.once('error', reject);
+          socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode} ${response.headers['www-authenticate'] ?? ''}`)));
         }),
       ),
     );

@@ -137,7 +137,8 @@ async function serveSocket(ws: WebSocket, auth: AuthInfo, context: WebSocketCont
     context.metrics.streamingConnections.dec({ transport: 'websocket' });
     void context.sessions.end(transport.sessionId);
   });
-  await context.sessions.add(transport.sessionId, { transport, server, clientId: auth.clientId, label: 'websocket' });
+  // Listen first: a client may send initialize the moment the socket opens, before the store answers.
   await server.connect(transport);
   instrumentTransport(transport, 'websocket', context.metrics);
+  await context.sessions.add(transport.sessionId, { transport, server, clientId: auth.clientId, label: 'websocket' });
 }

@@ -78,7 +78,7 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     let request = first;
     for (let hop = 0; ; hop++) {
       const response = yield request;
-      const location = headerValues(response).get('location');
+      const location = canonicalHeaders(rawHeaderPairs(response)).Location;
       const redirect = response.status >= 300 && response.status < 400 && location !== undefined;
       const cookies = storeCookies(response, request, jar);
       if (!redirect || hop >= request.maxRedirects) {
@@ -89,22 +89,28 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     }
   }
 
-  function headerValues(response: WireResponse): Map<string, string> {
-    const map = new Map<string, string>();
+  function rawHeaderPairs(response: WireResponse): Array<[string, string]> {
     const raw = response.rawHeaders ?? [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const key = raw[i]!.toLowerCase();
-      map.set(key, map.has(key) ? `${map.get(key)}, ${raw[i + 1]}` : raw[i + 1]!);
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+    return pairs;
+  }
+
+  /** Header pairs as k6 shows them: Go-canonical names, repeated headers joined with ", ". */
+  function canonicalHeaders(pairs: ReadonlyArray<[string, string]>): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of pairs) {
+      const key = canonicalHeaderName(name);
+      headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
-    return map;
+    return headers;
   }
 
   function storeCookies(response: WireResponse, request: PreparedRequest, jar: CookieJar): ResponseCookie[] {
     const reported: ResponseCookie[] = [];
-    const raw = response.rawHeaders ?? [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i]!.toLowerCase() !== 'set-cookie') continue;
-      const parsed = parseSetCookie(raw[i + 1]!, request.url);
+    for (const [name, value] of rawHeaderPairs(response)) {
+      if (name.toLowerCase() !== 'set-cookie') continue;
+      const parsed = parseSetCookie(value, request.url);
       if (!parsed) continue;
       jar.store(parsed.stored);
       reported.push(parsed.reported);
@@ -112,18 +118,22 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return reported;
   }
 
-  function record(request: PreparedRequest, response: WireResponse, expected: ExpectedStatuses | null) {
+  function record(request: PreparedRequest, sent: Array<[string, string]>, response: WireResponse, expected: ExpectedStatuses | null) {
     const ok = expected ? isExpected(response.status, expected) : undefined;
     const url = request.url.toString();
+    // k6 applies params.tags first, then the system tags options.systemTags enables (a `name` the
+    // script set is kept even when the name system tag is off).
     const tags = runtime.sampleTags({
       ...request.tags,
-      method: request.method,
-      url,
-      name: request.nameTag ?? url,
-      status: String(response.status),
-      proto: response.proto ?? '',
-      expected_response: ok === undefined ? undefined : String(ok),
-      error_code: errorCode(response) || undefined,
+      ...runtime.enabledSystemTags({
+        method: request.method,
+        url,
+        name: request.nameTag ?? url,
+        status: String(response.status),
+        proto: response.proto ?? '',
+        expected_response: ok === undefined ? undefined : String(ok),
+        error_code: errorCode(response) ? String(errorCode(response)) : undefined,
+      }),
     });
     const t = response.timings;
     runtime.addSample('http_reqs', 1, tags);
@@ -137,7 +147,14 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     if (ok !== undefined) runtime.addSample('http_req_failed', ok ? 0 : 1, tags);
     runtime.addSample('data_sent', request.body?.byteLength ?? 0, tags);
     runtime.addSample('data_received', response.body?.byteLength ?? 0, tags);
-    runtime.requests.push({ method: request.method, url, status: response.status, tags });
+    runtime.requests.push({
+      method: request.method,
+      url,
+      status: response.status,
+      tags,
+      requestHeaders: canonicalHeaders(sent),
+      responseHeaders: canonicalHeaders(rawHeaderPairs(response)),
+    });
     if (response.error) {
       const verb = request.method.charAt(0) + request.method.slice(1).toLowerCase();
       runtime.log('WARN', 'Request Failed', { error: JSON.stringify(`${verb} "${url}": ${response.error}`) });
@@ -151,8 +168,7 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
 
   function toResponse(final: FinalHop, first: PreparedRequest) {
     const request = final.request;
-    const headers: Record<string, string> = {};
-    for (const [key, value] of headerValues(final)) headers[canonicalHeaderName(key)] = value;
+    const headers = canonicalHeaders(rawHeaderPairs(final));
     const bytes = Buffer.from(final.body ?? new Uint8Array());
     const body =
       final.status === 0 && !final.body
@@ -239,9 +255,10 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     let step = driver.next(undefined as unknown as WireResponse);
     while (!step.done) {
       runtime.trace(`${step.value.method} ${step.value.url.origin}${step.value.url.pathname} (timeout ${step.value.timeoutMs} ms)`);
-      const response = transport.exchangeSync(wire(step.value, jar, params));
+      const sent = wire(step.value, jar, params);
+      const response = transport.exchangeSync(sent);
       runtime.trace(`  → ${response.status} ${response.error ?? ''}`);
-      record(step.value, response, expected);
+      record(step.value, sent.headers, response, expected);
       step = driver.next(response);
     }
     return toResponse(step.value, prepared);
@@ -255,8 +272,9 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       const run = async () => {
         let step = driver.next(undefined as unknown as WireResponse);
         while (!step.done) {
-          const response = await transport.exchangeAsync(wire(step.value, jar, params));
-          record(step.value, response, expected);
+          const sent = wire(step.value, jar, params);
+          const response = await transport.exchangeAsync(sent);
+          record(step.value, sent.headers, response, expected);
           step = driver.next(response);
         }
         return toResponse(step.value, prepared);

@@ -20,7 +20,8 @@ export function createK6Module(runtime: Runtime) {
     for (const [name, predicate] of Object.entries(sets ?? {})) {
       const ok = Boolean(typeof predicate === 'function' ? (predicate as (v: unknown) => unknown)(value) : predicate);
       all &&= ok;
-      runtime.addSample('checks', ok ? 1 : 0, runtime.sampleTags({ ...(tags ?? {}), check: name }));
+      // k6 sets the check system tag first, so a tag the script passes wins.
+      runtime.addSample('checks', ok ? 1 : 0, runtime.sampleTags({ ...runtime.enabledSystemTags({ check: name }), ...(tags ?? {}) }));
       const key = `${runtime.groupPath}::${name}`;
       const tally = runtime.checks.get(key) ?? { name, path: key, groupPath: runtime.groupPath, passes: 0, fails: 0 };
       if (ok) tally.passes++;

@@ -36,7 +36,7 @@ export function createWebSocketsModule(runtime: Runtime) {
     constructor(url: string, protocols?: string | string[] | null, params?: { headers?: Record<string, string>; tags?: Record<string, unknown> } | null) {
       if (runtime.phase === 'init') throw runtime.error('using websockets in the init context is not supported');
       this.url = String(url);
-      this.#tags = runtime.sampleTags({ ...(params?.tags ?? {}), url: this.url });
+      this.#tags = runtime.sampleTags({ ...(params?.tags ?? {}), ...runtime.enabledSystemTags({ url: this.url }) });
       const loop = runtime.loop;
       const release = loop.hold(() => this.#socket.terminate());
       this.#socket = new NodeWebSocket(this.url, protocols ?? undefined, { headers: params?.headers ?? {} });
