@@ -11,6 +11,7 @@ interface LocalSession<T extends Transport> {
   server: McpServer;
   clientId: string;
   label: TransportLabel;
+  touchedAt: number;
 }
 
 /**
@@ -35,8 +36,8 @@ export class SessionRegistry {
     return `mcp:session:${sessionId}`;
   }
 
-  async add<T extends Transport>(sessionId: string, session: LocalSession<T>): Promise<void> {
-    this.local.set(sessionId, session as LocalSession<Transport>);
+  async add<T extends Transport>(sessionId: string, session: Omit<LocalSession<T>, 'touchedAt'>): Promise<void> {
+    this.local.set(sessionId, { ...session, touchedAt: Date.now() } as LocalSession<Transport>);
     this.metrics.sessionsActive.inc({ transport: session.label });
     const record = JSON.stringify({ clientId: session.clientId, transport: session.label, createdAt: Date.now() });
     await this.store.set(SessionRegistry.key(sessionId), record, this.ttlSeconds);
@@ -51,9 +52,14 @@ export class SessionRegistry {
       await this.end(sessionId);
       return undefined;
     }
-    this.store.touch(SessionRegistry.key(sessionId), this.ttlSeconds).catch((error: Error) => {
-      this.logger.warn({ err: { message: error.message } }, 'session TTL refresh failed');
-    });
+    // Sliding expiry, refreshed at most every tenth of the TTL: one store write per request is waste.
+    const now = Date.now();
+    if (now - session.touchedAt > (this.ttlSeconds * 1000) / 10) {
+      session.touchedAt = now;
+      this.store.touch(SessionRegistry.key(sessionId), this.ttlSeconds).catch((error: Error) => {
+        this.logger.warn({ err: { message: error.message } }, 'session TTL refresh failed');
+      });
+    }
     return session as LocalSession<T>;
   }
 

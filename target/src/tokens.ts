@@ -4,6 +4,8 @@ import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export interface SigningKeys {
   alg: 'ES256';
   privateJwk: JWK;
@@ -28,8 +30,22 @@ export async function createSigningKeys(): Promise<SigningKeys> {
  */
 export function createTokenVerifier(keys: SigningKeys, issuer: string, resource: string): OAuthTokenVerifier {
   const jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
+  // Verified tokens are remembered until they expire: a signature check per MCP request is the
+  // largest CPU cost of session validation. Bounded; the oldest entries go first.
+  const verified = new Map<string, AuthInfo>();
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
+      const cached = verified.get(token);
+      if (cached && (cached.expiresAt ?? 0) > Date.now() / 1000) return cached;
+      if (cached) verified.delete(token);
+      const info = await verify(token);
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, info);
+      return info;
+    },
+  };
+
+  async function verify(token: string): Promise<AuthInfo> {
       try {
         const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource, algorithms: [keys.alg] });
         return {
@@ -47,6 +63,5 @@ export function createTokenVerifier(keys: SigningKeys, issuer: string, resource:
         }
         throw new InvalidTokenError('Token is invalid');
       }
-    },
-  };
+  }
 }
