@@ -4,6 +4,7 @@
  * server's RSS and CPU (read from its own /metrics). Phases are short (≈10–15 s) on purpose.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -85,28 +86,24 @@ async function main() {
   const metricsUrl = `${origin}/metrics`;
   try {
     await waitForHttp(`${origin}/healthz`);
+    console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
     console.log(`target pid ${child.pid} on ${origin}, Redis ${redis.url}; phases of ${PHASE_MS / 1000} s`);
 
     const clients = await Promise.all(Array.from({ length: 20 }, () => register(issuer)));
     let next = 0;
-    await phase(metricsUrl, () =>
-      openLoop('auth flow (authorize+login+token) @50/s', 50, PHASE_MS, 500, async () => {
-        const client = clients[next++ % clients.length]!;
-        const { verifier, challenge } = pkcePair();
-        const redirect = await authorize({ issuer, clientId: client.client_id, resource: mcpUrl, challenge });
-        const code = redirect.searchParams.get('code');
-        if (!code) throw new Error('no code');
-        const token = await tokenRequest(issuer, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: client.client_id });
-        if (token.status !== 200) throw new Error('token failed');
-      }),
-      goal('auth_flow_p95'),
-    );
+    const oneFlow = async () => {
+      const client = clients[next++ % clients.length]!;
+      const { verifier, challenge } = pkcePair();
+      const redirect = await authorize({ issuer, clientId: client.client_id, resource: mcpUrl, challenge });
+      const code = redirect.searchParams.get('code');
+      if (!code) throw new Error('no code');
+      const token = await tokenRequest(issuer, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: client.client_id });
+      if (token.status !== 200) throw new Error('token failed');
+    };
+    // Warm-up (not recorded): the first seconds after start are JIT compilation, not the server.
+    await openLoop('warm-up', 20, 3_000, 100, oneFlow);
+    await phase(metricsUrl, () => openLoop('auth flow (authorize+interaction+token) @50/s', 50, PHASE_MS, 500, oneFlow), goal('auth_flow_p95'));
 
-    if (process.env.BENCH_DEBUG) {
-      const text = await (await fetch(metricsUrl)).text();
-      console.log(text.split('\n').filter((line) => line.startsWith('nodejs_eventloop_lag') || line.startsWith('nodejs_gc_duration_seconds_sum')).join('\n'));
-      console.log(text.split('\n').filter((line) => /_(sum|count)\{/.test(line) && (line.includes('redis') || line.includes('oauth'))).join('\n'));
-    }
     const grants = await obtainGrants(issuer, mcpUrl, 300);
     const idle = [...grants];
     await phase(metricsUrl, () =>
@@ -139,23 +136,32 @@ async function main() {
         if (response.status !== 200 || response.body.includes('"error"')) throw new Error(`status ${response.status}`);
       });
     await phase(metricsUrl, () =>
-      closedLoop(`authorized MCP requests (ping), ${MCP_CONNECTIONS} connections`, MCP_CONNECTIONS, PHASE_MS, (worker) => rpc(worker, { jsonrpc: '2.0', id: 1, method: 'ping' })),
+      closedLoop(`authorized MCP requests (ping), ${MCP_CONNECTIONS} concurrent connections (closed loop)`, MCP_CONNECTIONS, PHASE_MS, (worker) => rpc(worker, { jsonrpc: '2.0', method: 'ping' })),
+      goal('session_validation_p95'),
+    );
+    // The closed loop above measures saturation (latency ≈ connections / throughput); this one
+    // shows session-validation latency at a sustainable arrival rate over the same 1000 sockets.
+    await phase(metricsUrl, () =>
+      openLoop(`authorized MCP requests (ping) @1000/s over ${MCP_CONNECTIONS} keep-alive connections`, 1000, PHASE_MS * 0.7, MCP_CONNECTIONS, () =>
+        rpc(0, { jsonrpc: '2.0', method: 'ping' }),
+      ),
       goal('session_validation_p95'),
     );
     await phase(metricsUrl, () =>
       closedLoop('tool execution (echo), 100 connections', 100, PHASE_MS * 0.7, (worker) =>
-        rpc(worker, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'bench' } } }),
+        rpc(worker, { jsonrpc: '2.0', method: 'tools/call', params: { name: 'echo', arguments: { text: 'bench' } } }),
       ),
       goal('tool_execution_p95'),
     );
     await phase(metricsUrl, () =>
       closedLoop('tool execution (simulate_upstream, median 50 ms / p99 400 ms), 200 connections', 200, PHASE_MS * 0.7, (worker) =>
-        rpc(worker, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'simulate_upstream', arguments: { errorRate: 0 } } }),
+        rpc(worker, { jsonrpc: '2.0', method: 'tools/call', params: { name: 'simulate_upstream', arguments: { errorRate: 0 } } }),
       ),
       goal('tool_execution_p95'),
     );
 
     await holdStreams(origin, grants.map((grant) => grant.accessToken), metricsUrl);
+    console.log(`load average after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     console.log('\nsummary');
     console.table(rows);
   } finally {

@@ -58,7 +58,7 @@ export function createProvider(context: AuthServerContext): Provider {
     clients: config.clients.map(withStaticScopesOnly) as Configuration['clients'],
     jwks: { keys: [keys.privateJwk] },
     // The one signing key is EC: clients that do not name an algorithm get ES256 ID tokens too.
-    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code'], response_types: ['code'] },
+    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
@@ -83,7 +83,8 @@ export function createProvider(context: AuthServerContext): Provider {
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
-      revocation: { enabled: true },
+      // A client may revoke only its own tokens.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: true },
       clientCredentials: { enabled: variant.clientCredentials },
       clientIdMetadataDocument: { enabled: variant.clientIdMetadataDocuments, ack: 'draft-02' } as never,

@@ -125,7 +125,7 @@ export async function startTarget(options: TargetOptions = {}, hooks: StartHooks
   healthRoutes(app, store, metrics);
   app.use(faultAdminRouter(faults, config.adminToken));
   app.use(metadataRouter({ config, provider, origin, mcpResource: mcpUrl, issuer }));
-  app.use(oauthRouter({ config, provider, mcpResource: mcpUrl, faults, metrics, logger }));
+  app.use(oauthRouter({ config, provider, mcpResource: mcpUrl, faults, metrics, logger, store }));
   app.use(mcpRouter({ config, verifier, resourceMetadataUrl: prmUrl, sessions, faults, metrics, logger, tools }));
   app.use(config.variant.issuerPath || '/', provider.callback());
   app.use(finalErrorHandler(logger));

@@ -16,6 +16,8 @@ Options (each also read from the environment variable in brackets):
   --config <file.json>     a JSON file of TargetOptions (clients, users, variant, upstream…) [TARGET_CONFIG]
   --access-token-ttl <s>   access token lifetime in seconds [ACCESS_TOKEN_TTL] (default 300)
   --refresh-token-ttl <s>  refresh token lifetime in seconds [REFRESH_TOKEN_TTL] (default 3600)
+  --allowed-hosts <list>   comma-separated host:port values accepted in Host/Origin [ALLOWED_HOSTS]
+                           (default: 127.0.0.1, localhost and [::1] with the port, plus the public URL's host)
   --log-level <level>      pino level [LOG_LEVEL] (default info)
   -h, --help               this text
 
@@ -29,6 +31,11 @@ function numberOption(name: string, value: string | undefined): number | undefin
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new Error(`${name} must be a number, got "${value}"`);
   return parsed;
+}
+
+function hostList(value: string | undefined): string[] | undefined {
+  const hosts = value?.split(',').map((host) => host.trim()).filter(Boolean);
+  return hosts?.length ? hosts : undefined;
 }
 
 function readConfigFile(path: string | undefined): TargetOptions {
@@ -54,6 +61,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): TargetOp
       'access-token-ttl': { type: 'string' },
       'refresh-token-ttl': { type: 'string' },
       'log-level': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,6 +87,7 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): TargetOp
       file.refreshTokenTtlSeconds,
     ),
     logLevel: pick(values['log-level'], env.LOG_LEVEL, file.logLevel),
+    allowedHosts: pick(hostList(values['allowed-hosts']), hostList(env.ALLOWED_HOSTS), file.allowedHosts),
   };
 }
 

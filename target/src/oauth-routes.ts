@@ -8,6 +8,8 @@ import type { FaultRegistry } from './faults.ts';
 import type { TargetMetrics } from './metrics.ts';
 import { statusClass } from './metrics.ts';
 import { renderLoginPage } from './login-page.ts';
+import { resolveLoopbackClientDocument } from './client-metadata-documents.ts';
+import type { KeyValueStore } from './store.ts';
 
 export interface OAuthRoutesContext {
   config: ResolvedConfig;
@@ -16,6 +18,7 @@ export interface OAuthRoutesContext {
   faults: FaultRegistry;
   metrics: TargetMetrics;
   logger: Logger;
+  store: KeyValueStore;
 }
 
 const OIDC_BODY_LIMIT = '56kb';
@@ -54,8 +57,9 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
   router.get(`${base}/authorize`, async (req, res, next) => {
     const outcome = await context.faults.apply('authorize');
     if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
-    // 'mcp:tools' is the default scope: a client that asks for none still gets a usable token.
     const url = new URL(req.url, 'http://placeholder');
+    if (!(await usableClientId(context, url.searchParams.get('client_id'), res))) return;
+    // 'mcp:tools' is the default scope: a client that asks for none still gets a usable token.
     if (!url.searchParams.get('scope')) {
       url.searchParams.set('scope', grantableScopes(undefined, config.scopes).resource.join(' '));
       req.url = `${url.pathname}${url.search}`;
@@ -66,6 +70,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
   router.post(`${base}/token`, formBody, async (req, res, next) => {
     if (!Buffer.isBuffer(req.body)) return next();
     const params = new URLSearchParams(req.body.toString('utf8'));
+    if (!(await usableClientId(context, params.get('client_id'), res))) return;
     const grantType = params.get('grant_type');
     const faultPath = grantType === 'refresh_token' ? 'refresh' : 'token';
     const outcome = await context.faults.apply(faultPath);
@@ -143,6 +148,13 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
   });
 
   return router;
+}
+
+async function usableClientId(context: OAuthRoutesContext, clientId: string | null, res: Response): Promise<boolean> {
+  if (!context.config.variant.clientIdMetadataDocuments) return true;
+  const problem = await resolveLoopbackClientDocument(clientId, context.store);
+  if (problem) res.status(400).json({ error: 'invalid_client', error_description: problem });
+  return !problem;
 }
 
 /** Login done: grant the requested configured scopes without a consent page, then resume the authorization. */

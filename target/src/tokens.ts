@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
+import {
+  createLocalJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  type JWK,
+} from 'jose';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
@@ -46,22 +53,26 @@ export function createTokenVerifier(keys: SigningKeys, issuer: string, resource:
   };
 
   async function verify(token: string): Promise<AuthInfo> {
-      try {
-        const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource, algorithms: [keys.alg] });
-        return {
-          token,
-          clientId: String(payload.client_id ?? ''),
-          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-          expiresAt: payload.exp,
-          resource: new URL(resource),
-          extra: { sub: payload.sub },
-        };
-      } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Token has expired');
-        if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
-          throw new InvalidTokenError('Token was not issued for this resource');
-        }
-        throw new InvalidTokenError('Token is invalid');
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience: resource,
+        algorithms: [keys.alg],
+      });
+      return {
+        token,
+        clientId: String(payload.client_id ?? ''),
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        expiresAt: payload.exp,
+        resource: new URL(resource),
+        extra: { sub: payload.sub },
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('Token has expired');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
+        throw new InvalidTokenError('Token was not issued for this resource');
       }
+      throw new InvalidTokenError('Token is invalid');
+    }
   }
 }

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
-import { INITIALIZE, MCP_ACCEPT, fullAuthFlow, mcpPost, readJsonRpc } from './helpers/oauth-flow.ts';
+import { INITIALIZE, MCP_ACCEPT, REDIRECT_URI, fullAuthFlow, mcpPost, readJsonRpc } from './helpers/oauth-flow.ts';
 
 async function started(variant: Partial<TargetVariant> = {}) {
   const target = await startTarget({ port: 0, logLevel: 'silent', variant });
@@ -131,5 +134,39 @@ describe('variants', () => {
     const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
     expect(tokens.refresh_token).toBeUndefined();
     await expect(openSocket(target.mcpUrl.replace('http', 'ws') + '/ws', token)).rejects.toThrow();
+  });
+});
+
+describe('Client ID Metadata Documents (loopback http, for tests and demos)', () => {
+  let target: RunningTarget;
+  let documentServer: http.Server;
+  let clientId: string;
+  let documentBody: Record<string, unknown>;
+
+  beforeAll(async () => {
+    target = await startTarget({ port: 0, logLevel: 'silent' });
+    documentServer = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(documentBody)));
+    await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
+    clientId = `http://127.0.0.1:${(documentServer.address() as AddressInfo).port}/client.json`;
+  });
+  afterAll(async () => {
+    await target?.close();
+    documentServer?.close();
+  });
+
+  it('advertises support and accepts the document URL as client_id without registration', async () => {
+    const metadata = await (await fetch(`${target.origin}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata.client_id_metadata_document_supported).toBe(true);
+    documentBody = { client_id: clientId, client_name: 'cimd test', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' };
+    const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl, { client: { client_id: clientId } });
+    expect(decodeJwt(tokens.access_token!).client_id).toBe(clientId);
+  });
+
+  it('refuses a document whose client_id is not its own URL', async () => {
+    const otherId = clientId.replace('client.json', 'other.json');
+    documentBody = { client_id: 'http://127.0.0.1/not-me', redirect_uris: [REDIRECT_URI] };
+    const response = await fetch(`${target.issuer}/authorize?client_id=${encodeURIComponent(otherId)}&response_type=code`, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_client' });
   });
 });
