@@ -82,16 +82,16 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
 
   it('OpenID discovery only, with an issuer that carries a path', () =>
     withStack({ variant: { asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
-      const { summary } = await runScript(stack, 'probe');
-      expectValidSummary(summary, 'probe');
-      expect(step(summary.probe, 'discovery')).toMatchObject({ ok: true });
+      const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'discovery')?.detail).toContain('openid');
       // The spec's order: RFC 8414 path-inserted (404 here), then OpenID path-inserted.
       const tried = paths(stack, 'GET').filter((p) => p.includes('/.well-known/o') && !p.includes('protected-resource'));
       expect(tried.slice(0, 2)).toEqual(['/.well-known/oauth-authorization-server/auth', '/.well-known/openid-configuration/auth']);
-      // Whatever the server does next is a classified step result, never a crash.
-      const failed = summary.probe?.steps.find((s) => !s.ok);
-      if (failed) expect(failed.reason).not.toBe('exception');
+      // The walk used the endpoints the metadata names, under the issuer path.
+      expect(endpointPath(stack, 'registration_endpoint')).toBe('/auth/register');
+      expect(requestsTo(stack, 'POST', 'registration_endpoint').map((e) => e.status)).toEqual([201]);
+      expect(requestsTo(stack, 'GET', 'authorization_endpoint').length).toBeGreaterThan(0);
+      expect(requestsTo(stack, 'POST', 'token_endpoint').map((e) => e.status)).toContain(200);
     }));
 
   it('a 2025-03-26 server without PRM: AS metadata at the MCP origin', () =>
@@ -103,15 +103,12 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
 
   it('a 2025-03-26 server without any metadata: the fixed /authorize, /token, /register on the origin', () =>
     withStack({ variant: { prm: 'none', asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
-      const { summary } = await runScript(stack, 'probe');
-      expectValidSummary(summary, 'probe');
-      expect(step(summary.probe, 'discovery')).toMatchObject({ ok: true });
+      const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'discovery')?.detail).toContain('fixed_endpoints');
-      expect(paths(stack, 'POST')).toContain('/register');
-      // This target variant serves its endpoints under the issuer path, so /register may 404:
-      // the walk then stops with a classified registration failure, not a crash.
-      const failed = summary.probe?.steps.find((s) => !s.ok);
-      if (failed) expect(failed).toMatchObject({ step: 'registration', reason: 'registration_refused' });
+      // Registration, authorization and token exchange at the fixed paths on the MCP server's origin.
+      expect(paths(stack, 'POST')).toEqual(expect.arrayContaining(['/register', '/token']));
+      expect(paths(stack, 'GET')).toContain('/authorize');
+      expect(stack.proxy.exchanges.filter((e) => e.method === 'POST' && e.path === '/register').map((e) => e.status)).toEqual([201]);
     }));
 
   it('an authorization server that does not advertise S256: refused before any authorization request', async () => {

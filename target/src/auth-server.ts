@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config.ts';
@@ -120,6 +121,23 @@ export function createProvider(context: AuthServerContext): Provider {
   provider.use(observeOAuthRequests(context));
   provider.use(advertiseResourceScopes(config.scopes));
   return provider;
+}
+
+/**
+ * Hands a request to oidc-provider as if it had arrived under the issuer path, also when it did
+ * not: discovery served at the path-aware well-known URLs (`/.well-known/…/auth`) and the
+ * 2025-03-26 fixed endpoints at the origin. oidc-provider writes its URLs (the endpoints in
+ * discovery, the resume redirect, cookie paths) under its mount path, which it reads from
+ * `originalUrl` minus `url` and, when that gives nothing, from Express's `req.baseUrl`. Without
+ * this it would advertise endpoints at the origin, where a provider with an issuer path is not served.
+ */
+export function underIssuerPath(provider: Provider, issuerPath: string, providerPath?: string): RequestHandler {
+  const providerCallback = provider.callback();
+  return (req, res) => {
+    if (providerPath) req.url = providerPath;
+    req.baseUrl = issuerPath;
+    void providerCallback(req, res);
+  };
 }
 
 function observeOAuthRequests({ metrics }: AuthServerContext) {

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type Provider from 'oidc-provider';
+import { underIssuerPath } from './auth-server.ts';
 import type { ResolvedConfig } from './config.ts';
 
 export interface MetadataContext {
@@ -64,11 +65,7 @@ export function metadataRouter(context: MetadataContext): Router {
   }
 
   const base = variant.issuerPath;
-  const providerCallback = provider.callback();
-  const serveDiscovery: express.RequestHandler = (req, res) => {
-    req.url = '/.well-known/openid-configuration';
-    providerCallback(req, res);
-  };
+  const serveDiscovery = underIssuerPath(provider, base, '/.well-known/openid-configuration');
   const notFound: express.RequestHandler = (_req, res) => {
     res.status(404).json({ error: 'not_found' });
   };

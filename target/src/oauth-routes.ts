@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config.ts';
-import { OIDC_SCOPES, grantableScopes } from './auth-server.ts';
+import { OIDC_SCOPES, grantableScopes, underIssuerPath } from './auth-server.ts';
 import type { FaultRegistry } from './faults.ts';
 import type { TargetMetrics } from './metrics.ts';
 import { statusClass } from './metrics.ts';
@@ -24,6 +24,18 @@ export interface OAuthRoutesContext {
 const OIDC_BODY_LIMIT = '56kb';
 /** Default account in auto-approve mode (no login page, like the MCP SDK's demo server). */
 const AUTO_APPROVED_ACCOUNT = 'mcp-user';
+
+/** Where a 2025-03-26 client without any metadata sends its requests: these paths on the MCP server's origin. */
+export const FIXED_ENDPOINT_PATHS = ['/authorize', '/token', '/register'];
+
+/**
+ * A server without PRM (2025-03-26) whose issuer carries a path also answers the fixed endpoints
+ * at the origin, as aliases of the provider's own, so that a client which finds no metadata can
+ * still complete the flow. Without an issuer path the provider already serves them there.
+ */
+export function servesFixedEndpointAliases(config: ResolvedConfig): boolean {
+  return config.variant.prm === 'none' && config.variant.issuerPath !== '';
+}
 
 function temporarilyUnavailable(res: Response, status: number) {
   res.status(status).json({ error: 'temporarily_unavailable', error_description: 'injected fault' });
@@ -50,11 +62,14 @@ function safeEqual(a: string, b: string): boolean {
 export function oauthRouter(context: OAuthRoutesContext): Router {
   const { config, provider } = context;
   const base = config.variant.issuerPath;
+  const aliased = servesFixedEndpointAliases(config);
+  // The hooks below run for the provider's endpoint and, when aliased, for the fixed one at the origin.
+  const endpoint = (path: string) => (aliased ? [`${base}${path}`, path] : `${base}${path}`);
   const router = express.Router();
   const formBody = express.raw({ type: 'application/x-www-form-urlencoded', limit: OIDC_BODY_LIMIT });
   const jsonBody = express.raw({ type: 'application/json', limit: OIDC_BODY_LIMIT });
 
-  router.get(`${base}/authorize`, async (req, res, next) => {
+  router.get(endpoint('/authorize'), async (req, res, next) => {
     const outcome = await context.faults.apply('authorize');
     if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
     const url = new URL(req.url, 'http://placeholder');
@@ -67,7 +82,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     next();
   });
 
-  router.post(`${base}/token`, formBody, async (req, res, next) => {
+  router.post(endpoint('/token'), formBody, async (req, res, next) => {
     if (!Buffer.isBuffer(req.body)) return next();
     const params = new URLSearchParams(req.body.toString('utf8'));
     if (!(await usableClientId(context, params.get('client_id'), res))) return;
@@ -82,7 +97,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     next();
   });
 
-  router.post(`${base}/register`, jsonBody, (req, res, next) => {
+  router.post(endpoint('/register'), jsonBody, (req, res, next) => {
     if (!Buffer.isBuffer(req.body)) return next();
     let metadata: { redirect_uris?: unknown; scope?: unknown };
     try {
@@ -147,6 +162,8 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     }
   });
 
+  // After the hooks: the aliases reach the provider, which then writes its URLs under the issuer path.
+  if (aliased) router.all(FIXED_ENDPOINT_PATHS, underIssuerPath(provider, base));
   return router;
 }
 
