@@ -44,10 +44,15 @@ export interface StartHooks {
   logDestination?: NodeJS.WritableStream;
 }
 
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: http.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // Node's default accept backlog (511) overflows when a load test opens 1000 connections at
+    // once; the kernel then drops SYNs and clients retry after 1, 3, 7, 15 s. The kernel caps
+    // this at net.core.somaxconn.
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
