@@ -40,23 +40,24 @@ const flush = async () => {
 
 const probe = (id: string, intervalSeconds = 10, timeoutSeconds = 5): ScheduledProbe => ({ id, intervalSeconds, timeoutSeconds });
 
-/** An executor whose runs finish when the test says so. */
+/** An executor whose runs finish when the test says so (`execute`) or at once (`executeAndFinish`). */
 function controllableExecutor(clock: ManualClock) {
   const starts: Array<{ id: string; at: number; signal: AbortSignal; finish: () => void }> = [];
   const execute = (p: ScheduledProbe, signal: AbortSignal) =>
     new Promise<void>((resolve) => starts.push({ id: p.id, at: clock.now(), signal, finish: resolve }));
-  return { starts, execute };
+  const executeAndFinish = async (p: ScheduledProbe, signal: AbortSignal) => {
+    const run = execute(p, signal);
+    starts.at(-1)!.finish();
+    await run;
+  };
+  return { starts, execute, executeAndFinish };
 }
 
 describe('probe scheduler', () => {
   it('runs each probe at its interval (no jitter when random() is 0)', async () => {
     const clock = new ManualClock();
-    const { starts, execute } = controllableExecutor(clock);
-    const s = new ProbeScheduler(async (p, signal) => {
-      const run = execute(p, signal);
-      starts.at(-1)!.finish();
-      await run;
-    }, { clock, concurrency: 10, random: () => 0, spreadFirstRun: false });
+    const { starts, executeAndFinish } = controllableExecutor(clock);
+    const s = new ProbeScheduler(executeAndFinish, { clock, concurrency: 10, random: () => 0, spreadFirstRun: false });
     s.upsert(probe('a', 10));
     s.upsert(probe('b', 30));
     await clock.advance(60_000);
@@ -159,12 +160,8 @@ describe('probe scheduler', () => {
 
   it('reschedules on update and stops cleanly', async () => {
     const clock = new ManualClock();
-    const { starts, execute } = controllableExecutor(clock);
-    const s = new ProbeScheduler(async (p, sig) => {
-      const run = execute(p, sig);
-      starts.at(-1)!.finish();
-      await run;
-    }, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false });
+    const { starts, executeAndFinish } = controllableExecutor(clock);
+    const s = new ProbeScheduler(executeAndFinish, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false });
     s.upsert(probe('a', 100));
     await clock.advance(50_000);
     s.upsert(probe('a', 10));

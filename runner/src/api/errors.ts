@@ -29,8 +29,7 @@ export function fromZod(error: ZodError, prefix = ''): ApiError {
 
 export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   if (error instanceof ApiError || error instanceof FieldError) {
-    const status = error instanceof ApiError ? error.status : error.status;
-    return reply.code(status).send({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });
+    return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });
   }
   const e = error as { statusCode?: number; code?: string; message?: string };
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../store/store.ts';
 import type { ProbeRecord } from '../store/types.ts';
-import { ApiError, notFound } from './errors.ts';
-import { idParams, idParamSchema, jsonSchema, offsetPageSchema, probeCreateSchema, probePatchSchema, resultsListSchema } from './schemas.ts';
-import { parse, type ApiDeps } from './server.ts';
+import { ApiError } from './errors.ts';
+import { idParams, jsonSchema, offsetPageSchema, probeCreateSchema, probePatchSchema, resultsListSchema } from './schemas.ts';
+import { loaderById, parse, type ApiDeps } from './server.ts';
 
 export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, probes } = deps;
@@ -13,12 +13,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     skippedRuns: probes.scheduler.stats.skippedByProbe.get(probe.id) ?? 0,
     lastResult: store.lastProbeResult(probe.id) ?? null,
   });
-  const load = (params: unknown) => {
-    const { id } = parse(idParamSchema, params, 'id');
-    const probe = store.getProbe(id);
-    if (!probe) throw notFound('probe', id);
-    return probe;
-  };
+  const load = loaderById('probe', (id) => store.getProbe(id));
   const assertTarget = (targetId: string) => {
     if (!store.getTarget(targetId)) throw new ApiError(400, 'invalid_field', `target ${targetId} does not exist`, 'targetId');
   };

@@ -6,10 +6,10 @@ import { logPath } from '../engine/local.ts';
 import { checkLimits, footprint } from '../limits.ts';
 import type { RunRequest } from '../runs.ts';
 import type { RunRecord } from '../store/types.ts';
-import { ApiError, notFound } from './errors.ts';
+import { ApiError } from './errors.ts';
 import { parseGrafanaContext } from './grafana-context.ts';
-import { idParams, idParamSchema, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
-import { parse, type ApiDeps } from './server.ts';
+import { idParams, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
+import { loaderById, parse, type ApiDeps } from './server.ts';
 
 /** Time a run may take beyond its planned duration (setup, teardown, graceful stop) before `timeout`. */
 export const RUN_TIMEOUT_GRACE_MS = 120_000;
@@ -52,12 +52,7 @@ function tailLines(path: string, n: number): { lines: string[]; truncated: boole
 export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, runs, config, targets } = deps;
   const tags = ['runs'];
-  const load = (params: unknown) => {
-    const { id } = parse(idParamSchema, params, 'id');
-    const run = store.getRun(id);
-    if (!run) throw notFound('run', id);
-    return run;
-  };
+  const load = loaderById('run', (id) => store.getRun(id));
 
   async function buildRequest(req: FastifyRequest): Promise<RunRequest> {
     const body = parse(runCreateSchema, req.body, 'body');

@@ -1,18 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { publicTarget } from '../targets.ts';
-import { ApiError, notFound } from './errors.ts';
-import { idParams, idParamSchema, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
-import { parse, type ApiDeps } from './server.ts';
+import { ApiError } from './errors.ts';
+import { idParams, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
+import { loaderById, parse, type ApiDeps } from './server.ts';
 
 export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, targets } = deps;
   const tags = ['targets'];
-  const load = (params: unknown) => {
-    const { id } = parse(idParamSchema, params, 'id');
-    const target = store.getTarget(id);
-    if (!target) throw notFound('target', id);
-    return target;
-  };
+  const load = loaderById('target', (id) => store.getTarget(id));
 
   app.get('/api/targets', { schema: { tags, summary: 'List targets', querystring: jsonSchema(offsetPageSchema) } }, async (req) => {
     const { limit, offset } = parse(offsetPageSchema, req.query, 'query');

@@ -13,11 +13,12 @@ import type { ProbeService } from '../probes/service.ts';
 import type { RunManager } from '../runs.ts';
 import type { Store } from '../store/store.ts';
 import type { TargetService } from '../targets.ts';
-import { ApiError, fromZod, sendError } from './errors.ts';
+import { ApiError, fromZod, notFound, sendError } from './errors.ts';
 import { registerMiscRoutes } from './routes-misc.ts';
 import { registerProbeRoutes } from './routes-probes.ts';
 import { registerRunRoutes } from './routes-runs.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
+import { idParamSchema } from './schemas.ts';
 
 export interface ApiDeps {
   config: RunnerConfig;
@@ -34,6 +35,16 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = '
   const result = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
   if (!result.success) throw fromZod(result.error, prefix === 'body' ? '' : prefix);
   return result.data;
+}
+
+/** Reads a route's `:id` param and returns a loader of that record: 400 on a bad id, 404 naming `what` when absent. */
+export function loaderById<T>(what: string, get: (id: string) => T | undefined): (params: unknown) => T {
+  return (params) => {
+    const { id } = parse(idParamSchema, params, 'id');
+    const record = get(id);
+    if (!record) throw notFound(what, id);
+    return record;
+  };
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);

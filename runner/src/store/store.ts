@@ -141,6 +141,12 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
+  /** The first row a query returns, as a record; undefined when there is none. */
+  private one<T>(sql: string, toRecord: (row: Row) => T, ...params: unknown[]): T | undefined {
+    const row = this.db.prepare(sql).get(...params) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
   // --- targets
   insertTarget(t: Omit<TargetRecord, 'createdAt' | 'updatedAt'>): TargetRecord {
     const at = now();
@@ -158,13 +164,11 @@ export class Store {
   }
 
   getTarget(id: string): TargetRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM targets WHERE id = ?').get(id) as Row | undefined;
-    return row ? toTarget(row) : undefined;
+    return this.one('SELECT * FROM targets WHERE id = ?', toTarget, id);
   }
 
   targetByName(name: string): TargetRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM targets WHERE name = ?').get(name) as Row | undefined;
-    return row ? toTarget(row) : undefined;
+    return this.one('SELECT * FROM targets WHERE name = ?', toTarget, name);
   }
 
   listTargets(limit: number, offset: number): { items: TargetRecord[]; total: number } {
@@ -215,8 +219,7 @@ export class Store {
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
-    return row ? toRun(row) : undefined;
+    return this.one('SELECT * FROM runs WHERE id = ?', toRun, id);
   }
 
   listRuns(filter: RunFilter): RunRecord[] {
@@ -264,10 +267,7 @@ export class Store {
   }
 
   baselineFor(scenario: string, targetName: string): RunRecord | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM runs WHERE scenario = ? AND target_name = ? AND baseline = 1')
-      .get(scenario, targetName) as Row | undefined;
-    return row ? toRun(row) : undefined;
+    return this.one('SELECT * FROM runs WHERE scenario = ? AND target_name = ? AND baseline = 1', toRun, scenario, targetName);
   }
 
   addEvent(runId: string, type: string, message: string): void {
@@ -298,13 +298,11 @@ export class Store {
   }
 
   getProbe(id: string): ProbeRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM probes WHERE id = ?').get(id) as Row | undefined;
-    return row ? toProbe(row) : undefined;
+    return this.one('SELECT * FROM probes WHERE id = ?', toProbe, id);
   }
 
   probeByName(name: string): ProbeRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM probes WHERE name = ?').get(name) as Row | undefined;
-    return row ? toProbe(row) : undefined;
+    return this.one('SELECT * FROM probes WHERE name = ?', toProbe, name);
   }
 
   listProbes(limit = 1000, offset = 0): { items: ProbeRecord[]; total: number } {
