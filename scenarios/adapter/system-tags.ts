@@ -3,25 +3,12 @@
  * reach samples. Tags a script sets itself (params.tags, check/metric tags, options.tags) are
  * never filtered, as in k6.
  */
+// k6's default set is stated once, beside the scripts' own choice (the test double depends on the
+// product scripts' module, never the reverse).
+import { K6_DEFAULT_SYSTEM_TAGS as DEFAULT_SYSTEM_TAGS } from '../lib/options.ts';
 import { InvalidOptionsError } from './plan.ts';
 
-/** k6's DefaultSystemTagSet (lib/metrics/system_tag.go). */
-export const DEFAULT_SYSTEM_TAGS = [
-  'proto',
-  'subproto',
-  'status',
-  'method',
-  'url',
-  'name',
-  'group',
-  'check',
-  'error',
-  'error_code',
-  'tls_version',
-  'scenario',
-  'service',
-  'expected_response',
-] as const;
+export { DEFAULT_SYSTEM_TAGS };
 
 /**
  * Off by default in k6; accepted but never emitted here: `vu` and `iter` are sample metadata (not

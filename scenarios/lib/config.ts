@@ -72,7 +72,7 @@ function oneOf<T extends string>(field: string, allowed: readonly T[], value: st
 }
 
 function defaultHoldSeconds(profile: string): number {
-  return profile === 'smoke' || profile === '' ? 2 : 30;
+  return profile === 'smoke' ? 2 : 30;
 }
 
 /** The non-secret part of the configuration (synchronous: usable in the init context). */

@@ -6,7 +6,7 @@
  */
 import type { Step } from '../catalog/index.ts';
 import { COMPLIANCE, type Compliance } from './compliance.ts';
-import { describeResponse, fail, safeJson, type AnyResponse } from './failures.ts';
+import { describeResponse, fail, reasonForResponse, safeJson, type AnyResponse } from './failures.ts';
 import { header, send } from './http.ts';
 import { mcpHeaders, INITIALIZE_REQUEST } from './mcp-protocol.ts';
 import { joinPath, parseUrl, resourceCovers } from './url.ts';
@@ -53,7 +53,7 @@ export function challenge(mcpUrl: string, compliance: Compliance): BearerChallen
     step: STEP,
     headers: mcpHeaders({}),
   });
-  if (res.status === 0) fail(STEP, res.error_code === 1050 ? 'timeout' : 'connection_error', describeResponse(res));
+  if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res));
   compliance.record(COMPLIANCE.unauthenticated401, res.status === 401);
   if (res.status !== 401) fail(STEP, 'unexpected_status', `unauthenticated initialize: ${describeResponse(res)} (expected 401)`);
   return parseBearerChallenge(header(res, 'WWW-Authenticate'));

@@ -42,7 +42,7 @@ export function isReason(value: unknown): value is Reason {
 }
 
 /** k6 error codes for timeouts (1050 request timeout) and network failures (1xxx). */
-const K6_TIMEOUT_CODE = 1050;
+export const K6_TIMEOUT_CODE = 1050;
 
 /** OAuth `error` codes (RFC 6749/8707/6750) that map one-to-one onto a reason. */
 const OAUTH_ERROR_REASONS: Record<string, Reason> = {

@@ -1,14 +1,10 @@
-/**
- * Script options beyond the catalog's k6Options(): the system tags k6 attaches to samples.
- * `url` is left out on purpose: k6 keeps the raw URL in it even when `tags.name` is set, and an
- * authorization request URL carries `state` (unique per walk: a new Prometheus series each time,
- * and not for labels). Every request carries a templated `name` instead.
- */
-export const SYSTEM_TAGS = [
+/** k6's DefaultSystemTagSet (lib/metrics/system_tag.go): what k6 tags samples with when a script sets no `systemTags`. */
+export const K6_DEFAULT_SYSTEM_TAGS = [
   'proto',
   'subproto',
   'status',
   'method',
+  'url',
   'name',
   'group',
   'check',
@@ -19,3 +15,13 @@ export const SYSTEM_TAGS = [
   'service',
   'expected_response',
 ] as const;
+
+/**
+ * Script options beyond the catalog's k6Options(): the system tags k6 attaches to samples, k6's
+ * defaults without `url`. `url` is left out on purpose: k6 keeps the raw URL in it even when
+ * `tags.name` is set, and an authorization request URL carries `state` (unique per walk: a new
+ * Prometheus series each time, and not for labels). Every request carries a templated `name` instead.
+ */
+export const SYSTEM_TAGS = K6_DEFAULT_SYSTEM_TAGS.filter(
+  (tag): tag is Exclude<(typeof K6_DEFAULT_SYSTEM_TAGS)[number], 'url'> => tag !== 'url',
+);

@@ -14,7 +14,7 @@ import { authorizeOnce, withStepUp, type FlowContext } from './flows.ts';
 import { audienceIncludes } from './jwt.ts';
 import { callTool, endSession, initialize, listTools, ping, type McpSession } from './mcp.ts';
 import { canonicalJson } from './mcp-protocol.ts';
-import { metrics, recordDuration } from './metrics.ts';
+import { recordDuration } from './metrics.ts';
 import { register, type Client } from './registration.ts';
 import { holdStreams } from './streams.ts';
 import { clientCredentials, exchangeCode, oldRefreshRejected, refresh, type TokenSet } from './token.ts';
@@ -117,7 +117,7 @@ async function walkSteps(walk: Walk, config: Config, state: WalkState): Promise<
     });
     state.scope = auth.scope;
     state.tokens = { ...tokens, accessToken: auth.accessToken, refreshToken: auth.refreshToken };
-    metrics.mcpToolExecutionDuration.add(call.res.timings.duration, { flow: 'probe', tool: config.probeTool });
+    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'probe', { tool: config.probeTool });
   });
 
   await refreshStep(walk, ctx, state);

@@ -6,7 +6,7 @@
 import type { Step } from '../catalog/index.ts';
 import type { Config, TokenAuth } from './config.ts';
 import type { Discovery } from './discovery.ts';
-import { describeResponse, fail, safeJson } from './failures.ts';
+import { describeResponse, fail, reasonForResponse, safeJson } from './failures.ts';
 import { JSON_TYPE, send } from './http.ts';
 
 const STEP: Step = 'registration';
@@ -57,7 +57,7 @@ function dynamicRegistration(config: Config, discovery: Discovery): Client {
     step: STEP,
     headers: { ...JSON_TYPE, Accept: 'application/json' },
   });
-  if (res.status === 0) fail(STEP, res.error_code === 1050 ? 'timeout' : 'connection_error', describeResponse(res));
+  if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res));
   if (res.status >= 500) fail(STEP, 'server_error', `dynamic registration: ${describeResponse(res)}`);
   if (res.status !== 201 && res.status !== 200) fail(STEP, 'registration_refused', `dynamic registration: ${describeResponse(res)}`);
   const body = safeJson(res) as { client_id?: unknown; client_secret?: unknown } | undefined;

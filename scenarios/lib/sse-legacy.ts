@@ -9,11 +9,10 @@
  * parsed. Request names are templates; the session id travels in a header, not the URL.
  */
 import type { Step } from '../catalog/index.ts';
-import { describeResponse, reasonForResponse, type AnyResponse } from './failures.ts';
+import { describeResponse, K6_TIMEOUT_CODE, reasonForResponse, type AnyResponse } from './failures.ts';
 import { header, send } from './http.ts';
 import { parseSse } from './mcp-protocol.ts';
 
-const K6_REQUEST_TIMEOUT = 1050;
 const STEP: Step = 'stream';
 
 export type StreamOutcome =
@@ -28,7 +27,7 @@ export function legacyEndpoint(body: string): string | undefined {
 
 function classifyHold(res: AnyResponse, holdMs: number, started: number): StreamOutcome {
   const elapsed = Date.now() - started;
-  if (res.status === 0 && res.error_code === K6_REQUEST_TIMEOUT) return { kind: 'held', heldMs: elapsed };
+  if (res.status === 0 && res.error_code === K6_TIMEOUT_CODE) return { kind: 'held', heldMs: elapsed };
   if (res.status === 404 || res.status === 405) return { kind: 'not_offered', detail: `HTTP ${res.status}` };
   const isStream = (header(res, 'Content-Type') ?? '').includes('text/event-stream');
   if (res.status === 200 && isStream && elapsed >= holdMs) return { kind: 'held', heldMs: elapsed };

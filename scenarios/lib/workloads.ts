@@ -8,7 +8,7 @@ import type { Flow, Step } from '../catalog/index.ts';
 import { classifyThrown, fail } from './failures.ts';
 import { obtainTokens, withStepUp } from './flows.ts';
 import { callTool, listTools, rpc } from './mcp.ts';
-import { metrics, recordDuration, recordOutcome } from './metrics.ts';
+import { recordDuration, recordOutcome } from './metrics.ts';
 import { holdStreams } from './streams.ts';
 import { refresh } from './token.ts';
 import { flowContext, forgetAfter, replaceTokens, vuConfig, vuSession, vuTokens, type LoadSetupData } from './vu-state.ts';
@@ -122,7 +122,7 @@ export async function concurrentApi(data: LoadSetupData): Promise<void> {
     listTools(session);
     recordOutcome({ step: 'tools_list', flow: 'concurrent_api', ok: true });
     const call = callTool(session, config.probeTool, config.probeToolArgs);
-    metrics.mcpToolExecutionDuration.add(call.res.timings.duration, { flow: 'concurrent_api', tool: config.probeTool });
+    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'concurrent_api', { tool: config.probeTool });
     recordOutcome({ step: 'tools_call', flow: 'concurrent_api', ok: true });
   });
   check(ok, { 'mixed API calls succeed': (v) => v });

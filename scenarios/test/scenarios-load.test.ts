@@ -1,7 +1,7 @@
 import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SLOS, K6_METRICS } from '../catalog/index.ts';
-import { clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type ScriptName, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
+import { clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type ScriptName, type ScriptRun, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
 
 let redis: Service;
 let stack: Stack;
@@ -27,8 +27,17 @@ function latencyBound(sloId: string): number {
   return slo.indicator.maxMs;
 }
 
-function sampleCount(result: Awaited<ReturnType<typeof runScript>>['result'], metric: string): number {
-  return result.metrics[metric]?.samples.length ?? 0;
+function samples(result: ScriptRun['result'], metric: string): ScriptRun['result']['metrics'][string]['samples'] {
+  return result.metrics[metric]?.samples ?? [];
+}
+
+function sampleCount(result: ScriptRun['result'], metric: string): number {
+  return samples(result, metric).length;
+}
+
+/** The metrics whose thresholds the run's summary reports as failed. */
+function failedThresholdMetrics(summary: ScriptRun['summary']): string[] {
+  return summary.thresholds.filter((t) => !t.ok).map((t) => t.metric);
 }
 
 const smokeRuns: Array<{ script: ScriptName; measured: string[] }> = [
@@ -63,8 +72,8 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     await injectFault(stack, { path: 'authorize', errorRate: 1, status: 503 });
     const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'authorization_flow' });
     expect(result.exitCode).toBe(99);
-    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.oauthSuccess.name]);
-    const errors = result.metrics.oauth_errors?.samples ?? [];
+    expect(failedThresholdMetrics(summary)).toEqual([K6_METRICS.oauthSuccess.name]);
+    const errors = samples(result, K6_METRICS.oauthErrors.name);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((s) => s.tags.step === 'authorization' && s.tags.reason === 'server_error')).toBe(true);
   });
@@ -73,15 +82,15 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     await injectFault(stack, { path: 'token', latencyMs: latencyBound('auth_flow_p95') + 100 });
     const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'authorization_flow' });
     expect(result.exitCode).toBe(99);
-    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.oauthAuthFlowDuration.name]);
+    expect(failedThresholdMetrics(summary)).toEqual([K6_METRICS.oauthAuthFlowDuration.name]);
   });
 
   it('refresh errors fail oauth_success with step refresh', async () => {
     await injectFault(stack, { path: 'refresh', errorRate: 1, status: 503 });
     const { result, summary } = await runScript(stack, 'oauth', { WORKLOADS: 'token_refresh' });
     expect(result.exitCode).toBe(99);
-    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toContain(K6_METRICS.oauthSuccess.name);
-    const errors = result.metrics.oauth_errors?.samples ?? [];
+    expect(failedThresholdMetrics(summary)).toContain(K6_METRICS.oauthSuccess.name);
+    const errors = samples(result, K6_METRICS.oauthErrors.name);
     expect(errors.some((s) => s.tags.step === 'refresh' && s.tags.reason === 'server_error')).toBe(true);
   });
 
@@ -89,8 +98,8 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     await injectFault(stack, { path: 'tool_call', errorRate: 1, status: 500 });
     const { result, summary } = await runScript(stack, 'mcp', { WORKLOADS: 'tool_execution' });
     expect(result.exitCode).toBe(99);
-    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toContain(K6_METRICS.mcpSuccess.name);
-    const errors = result.metrics.mcp_errors?.samples ?? [];
+    expect(failedThresholdMetrics(summary)).toContain(K6_METRICS.mcpSuccess.name);
+    const errors = samples(result, K6_METRICS.mcpErrors.name);
     expect(errors.some((s) => s.tags.step === 'tools_call' && s.tags.reason === 'server_error')).toBe(true);
   });
 
@@ -98,6 +107,6 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     await injectFault(stack, { path: 'tool_call', latencyMs: latencyBound('tool_execution_p95') + 100 });
     const { result, summary } = await runScript(stack, 'mcp', { WORKLOADS: 'tool_execution' });
     expect(result.exitCode).toBe(99);
-    expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([K6_METRICS.mcpToolExecutionDuration.name]);
+    expect(failedThresholdMetrics(summary)).toEqual([K6_METRICS.mcpToolExecutionDuration.name]);
   });
 });
