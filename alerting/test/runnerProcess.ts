@@ -6,7 +6,7 @@
  */
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, scratchDir, spawnService, waitForHttp, type Service } from '@vigil/testkit';
+import { freePort, scratchDir, spawnService, waitForHttp, whenReady, type Service } from '@vigil/testkit';
 import { ALERTING_DIR } from '../src/ruleFiles.ts';
 
 const RUNNER_DIR = path.join(ALERTING_DIR, '..', 'runner');
@@ -39,12 +39,7 @@ export async function startRunner(initialMode: 'pass' | 'probe-fail'): Promise<R
       '--data-dir', path.join(dir, 'data'), '--token-file', tokenFile, '--k6', shim],
     { url, port, dir },
   );
-  try {
-    await waitForHttp(`${url}/healthz`, 30_000);
-  } catch (error) {
-    await service.stop();
-    throw new Error(`${(error as Error).message}\n${service.output()}`);
-  }
+  await whenReady(service, () => waitForHttp(`${url}/healthz`, 30_000));
   const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${url}${route}`, {
       method,

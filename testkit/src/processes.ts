@@ -65,3 +65,17 @@ export function spawnService(
     },
   };
 }
+
+/**
+ * Waits for a just-spawned service to become ready; if it does not, stops it and throws with
+ * everything it wrote, so a failed start explains itself.
+ */
+export async function whenReady(service: Service, ready: () => Promise<unknown>): Promise<Service> {
+  try {
+    await ready();
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${(error as Error).message}\n${service.output()}`);
+  }
+  return service;
+}

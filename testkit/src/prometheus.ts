@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort, waitForHttp } from './ports.ts';
-import { scratchDir, spawnService, type Service } from './processes.ts';
+import { scratchDir, spawnService, whenReady, type Service } from './processes.ts';
 
 const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
@@ -38,13 +38,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Service>
     ],
     { url, port, dir },
   );
-  try {
-    await waitForHttp(`${url}/-/ready`, 30_000);
-  } catch (error) {
-    await service.stop();
-    throw new Error(`${(error as Error).message}\n${service.output()}`);
-  }
-  return service;
+  return whenReady(service, () => waitForHttp(`${url}/-/ready`, 30_000));
 }
 
 /** Starts a real Alertmanager with clustering off on a free loopback port. */
@@ -66,13 +60,7 @@ export async function startAlertmanager(config: string, extraArgs: string[] = []
     ],
     { url, port, dir },
   );
-  try {
-    await waitForHttp(`${url}/-/ready`, 30_000);
-  } catch (error) {
-    await service.stop();
-    throw new Error(`${(error as Error).message}\n${service.output()}`);
-  }
-  return service;
+  return whenReady(service, () => waitForHttp(`${url}/-/ready`, 30_000));
 }
 
 /** Runs an instant PromQL query and returns the result vector. */

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { freePort, waitFor } from './ports.ts';
-import { scratchDir, spawnService, type Service } from './processes.ts';
+import { scratchDir, spawnService, whenReady, type Service } from './processes.ts';
 
 const REDIS_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
@@ -25,11 +25,5 @@ export async function startRedis(): Promise<Service> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { url: `redis://127.0.0.1:${port}`, port, dir },
   );
-  try {
-    await waitFor(`redis-server on ${port}`, () => redisPing(port));
-  } catch (error) {
-    await service.stop();
-    throw new Error(`${(error as Error).message}\n${service.output()}`);
-  }
-  return service;
+  return whenReady(service, () => waitFor(`redis-server on ${port}`, () => redisPing(port)));
 }
