@@ -24,7 +24,7 @@ import {
   type Flow,
   type Slo,
 } from '@vigil/scenarios/catalog';
-import { availabilitySlo, burnRateThreshold } from './burnRate.ts';
+import { availabilitySlo, burnRate, burnRateThreshold } from './burnRate.ts';
 import { promNumber } from './rules.ts';
 import {
   BURN_RATE_INTERVAL,
@@ -282,7 +282,7 @@ function burnRateAlerts(): AlertDef[] {
   const slo = availabilitySlo();
   return BURN_RATE_POLICIES.map((policy) => {
     const threshold = promNumber(burnRateThreshold(policy, slo));
-    const burn = promNumber((policy.budgetFraction * slo.indicator.windowDays * 24) / policy.longHours);
+    const burn = promNumber(burnRate(policy, slo));
     return {
       group: 'burn',
       alert: 'VigilProbeErrorBudgetBurn',

@@ -58,10 +58,10 @@ export const GRAFANA_URL_EXTERNAL_LABEL = 'grafana_url';
  * `for` values only absorb a single odd evaluation, since both windows already smooth the signal.
  */
 export const BURN_RATE_POLICIES = [
-  { long: '1h', short: '5m', budgetFraction: 0.02, longHours: 1, severity: 'critical', for: '2m' },
-  { long: '6h', short: '30m', budgetFraction: 0.05, longHours: 6, severity: 'critical', for: '5m' },
-  { long: '1d', short: '2h', budgetFraction: 0.1, longHours: 24, severity: 'warning', for: '15m' },
-  { long: '3d', short: '6h', budgetFraction: 0.1, longHours: 72, severity: 'warning', for: '15m' },
+  { long: '1h', short: '5m', budgetFraction: 0.02, severity: 'critical', for: '2m' },
+  { long: '6h', short: '30m', budgetFraction: 0.05, severity: 'critical', for: '5m' },
+  { long: '1d', short: '2h', budgetFraction: 0.1, severity: 'warning', for: '15m' },
+  { long: '3d', short: '6h', budgetFraction: 0.1, severity: 'warning', for: '15m' },
 ] as const;
 
 /** Severities, routed by alertmanager.yml. */

@@ -75,8 +75,10 @@ export function k6Series(metric: K6MetricKey): string {
   return K6_METRICS[metric].series;
 }
 
-function assertTrend(metric: K6MetricKey): void {
-  if (K6_METRICS[metric].type !== 'trend') throw new Error(`metric: ${metric} is not a k6 Trend`);
+const K6_TYPE_NAMES = { trend: 'Trend', rate: 'Rate', counter: 'Counter', gauge: 'Gauge' } as const;
+
+function assertK6Type(metric: K6MetricKey, type: keyof typeof K6_TYPE_NAMES): void {
+  if (K6_METRICS[metric].type !== type) throw new Error(`metric: ${metric} is not a k6 ${K6_TYPE_NAMES[type]}`);
 }
 
 /**
@@ -89,7 +91,7 @@ export function k6QuantileByRun(
   matchers: Matchers = {},
   by: readonly string[] = RUN_GROUPING,
 ): string {
-  assertTrend(metric);
+  assertK6Type(metric, 'trend');
   return `histogram_quantile(${quantile}, sum${byClause(by)} (${selector(k6Series(metric), matchers)}))`;
 }
 
@@ -101,19 +103,19 @@ export function k6QuantileWindowed(
   matchers: Matchers = {},
   by: readonly string[] = ['target'],
 ): string {
-  assertTrend(metric);
+  assertK6Type(metric, 'trend');
   return `histogram_quantile(${quantile}, sum${byClause(by)} (rate(${selector(k6Series(metric), matchers)}[${window}])))`;
 }
 
 /** Observation count of a k6 Trend per run (cumulative), e.g. requests per flow. */
 export function k6TrendCountByRun(metric: K6MetricKey, matchers: Matchers = {}, by: readonly string[] = RUN_GROUPING): string {
-  assertTrend(metric);
+  assertK6Type(metric, 'trend');
   return `sum${byClause(by)} (histogram_count(${selector(k6Series(metric), matchers)}))`;
 }
 
 /** Throughput of a k6 Trend (observations per second) over a window. */
 export function k6TrendThroughput(metric: K6MetricKey, window: string, matchers: Matchers = {}, by: readonly string[] = ['target']): string {
-  assertTrend(metric);
+  assertK6Type(metric, 'trend');
   return `sum${byClause(by)} (histogram_count(rate(${selector(k6Series(metric), matchers)}[${window}])))`;
 }
 
@@ -128,19 +130,19 @@ export function k6SuccessRatio(
   by: readonly string[] = RUN_GROUPING,
   aggregation: 'min' | 'avg' = 'min',
 ): string {
-  if (K6_METRICS[metric].type !== 'rate') throw new Error(`metric: ${metric} is not a k6 Rate`);
+  assertK6Type(metric, 'rate');
   return `${aggregation}${byClause(by)} (${selector(k6Series(metric), matchers)})`;
 }
 
 /** k6 error Counter by step and reason, cumulative per run (filter by testid). */
 export function k6ErrorsByStepReason(metric: K6MetricKey, matchers: Matchers = {}, extraBy: readonly string[] = []): string {
-  if (K6_METRICS[metric].type !== 'counter') throw new Error(`metric: ${metric} is not a k6 Counter`);
+  assertK6Type(metric, 'counter');
   return `sum${byClause(['step', 'reason', ...extraBy])} (${selector(k6Series(metric), matchers)})`;
 }
 
 /** k6 error Counter by step and reason, increase over a window (long runs). */
 export function k6ErrorsByStepReasonWindowed(metric: K6MetricKey, window: string, matchers: Matchers = {}): string {
-  if (K6_METRICS[metric].type !== 'counter') throw new Error(`metric: ${metric} is not a k6 Counter`);
+  assertK6Type(metric, 'counter');
   return `sum by (step, reason) (increase(${selector(k6Series(metric), matchers)}[${window}]))`;
 }
 
@@ -217,8 +219,11 @@ export function scrapeUp(job: keyof typeof SCRAPE_JOBS, matchers: Matchers = {})
  * job when present, else the scrape `instance` (label_replace only on series that lack it).
  */
 export function withTargetLabel(aggregate: (matchers: Matchers) => string, matchers: Matchers = {}): string {
-  const labelled = aggregate({ ...matchers, target: { op: '!=', value: '' } });
-  const unlabelled = aggregate({ ...matchers, target: '' });
+  return orInstanceAsTarget(aggregate({ ...matchers, target: { op: '!=', value: '' } }), aggregate({ ...matchers, target: '' }));
+}
+
+/** `labelled`, plus `unlabelled` with its instance copied into `target`. */
+function orInstanceAsTarget(labelled: string, unlabelled: string): string {
   return `(${labelled} or label_replace(${unlabelled}, "target", "$1", "instance", "(.*)"))`;
 }
 
@@ -276,7 +281,7 @@ export function k6GaugeByRun(
   matchers: Matchers = {},
   by: readonly string[] = RUN_GROUPING,
 ): string {
-  if (K6_METRICS[metric].type !== 'gauge') throw new Error(`metric: ${metric} is not a k6 Gauge`);
+  assertK6Type(metric, 'gauge');
   return `sum${byClause(by)} (${selector(k6Series(metric), matchers)})`;
 }
 
@@ -321,5 +326,5 @@ export function targetInstances(matchers: Matchers = {}): string {
 export function onlyTargets(expr: string, targetRegex: string): string {
   const labelled = selector('up', targetJob({ target: { op: '=~', value: targetRegex } }));
   const unlabelled = selector('up', targetJob({ target: '', instance: { op: '=~', value: targetRegex } }));
-  return `(${expr} and on (target) group by (target) (${labelled} or label_replace(${unlabelled}, "target", "$1", "instance", "(.*)")))`;
+  return `(${expr} and on (target) group by (target) ${orInstanceAsTarget(labelled, unlabelled)})`;
 }
