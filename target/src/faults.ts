@@ -3,6 +3,9 @@ import express, { type Router } from 'express';
 export const FAULT_PATHS = ['authorize', 'token', 'refresh', 'tool_call'] as const;
 export type FaultPath = (typeof FAULT_PATHS)[number];
 
+/** The JSON-RPC error message of an injected tool_call failure, on every transport. */
+export const INJECTED_TOOL_FAULT_MESSAGE = 'temporarily unavailable (injected fault)';
+
 export interface Fault {
   path: FaultPath;
   latencyMs: number;

@@ -7,10 +7,10 @@ import type { RequestHandler } from 'express';
  * hostHeaderValidation ignores the port and does not look at Origin.
  */
 export class HostGuard {
-  private hosts = new Set<string>();
-  private origins = new Set<string>();
+  private readonly hosts: Set<string>;
+  private readonly origins: Set<string>;
 
-  configure(allowedHosts: string[]) {
+  constructor(allowedHosts: string[]) {
     this.hosts = new Set(allowedHosts.map((host) => host.toLowerCase()));
     this.origins = new Set(allowedHosts.flatMap((host) => [`http://${host}`, `https://${host}`].map((o) => o.toLowerCase())));
   }
@@ -20,8 +20,8 @@ export class HostGuard {
     const host = req.headers.host?.toLowerCase();
     if (!host || !this.hosts.has(host)) return `Host header not allowed: ${host ?? '(missing)'}`;
     const origin = req.headers.origin?.toLowerCase();
-    if (origin && origin !== 'null' && !this.origins.has(origin)) return `Origin not allowed: ${origin}`;
-    if (origin === 'null') return 'Origin not allowed: null';
+    // An opaque origin ("null") is never in the set, so it is refused like any foreign one.
+    if (origin && !this.origins.has(origin)) return `Origin not allowed: ${origin}`;
     return undefined;
   }
 

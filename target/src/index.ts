@@ -121,8 +121,7 @@ export async function startTarget(options: TargetOptions = {}, hooks: StartHooks
   const faults = new FaultRegistry();
   const sessions = new SessionRegistry(store, config.sessionTtlSeconds, metrics, logger);
   const tools = { config, storeKind: store.kind, startedAt: Date.now() };
-  const guard = new HostGuard();
-  guard.configure(config.allowedHosts ?? defaultAllowedHosts(port, origin));
+  const guard = new HostGuard(config.allowedHosts ?? defaultAllowedHosts(port, origin));
   const prmUrl = resourceMetadataUrl({ config, origin });
 
   app.use(observeRequests(metrics, logger));

@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Logger } from 'pino';
 import { MCP_SCOPE, type ResolvedConfig } from './config.ts';
-import type { FaultRegistry } from './faults.ts';
+import { INJECTED_TOOL_FAULT_MESSAGE, type FaultRegistry } from './faults.ts';
 import { instrumentTransport } from './instrument.ts';
 import {
   INVALID_REQUEST,
@@ -71,7 +71,7 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
     }
     const outcome = await context.faults.apply('tool_call');
     if (outcome.failStatus) {
-      sendJsonRpcError(res, outcome.failStatus, SERVER_ERROR, 'temporarily unavailable (injected fault)', message.id ?? null);
+      sendJsonRpcError(res, outcome.failStatus, SERVER_ERROR, INJECTED_TOOL_FAULT_MESSAGE, message.id ?? null);
       return false;
     }
   }

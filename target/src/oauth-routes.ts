@@ -21,6 +21,8 @@ export interface OAuthRoutesContext {
   store: KeyValueStore;
 }
 
+type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
 const OIDC_BODY_LIMIT = '56kb';
 /** Default account in auto-approve mode (no login page, like the MCP SDK's demo server). */
 const AUTO_APPROVED_ACCOUNT = 'mcp-user';
@@ -68,15 +70,16 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
   const router = express.Router();
   const formBody = express.raw({ type: 'application/x-www-form-urlencoded', limit: OIDC_BODY_LIMIT });
   const jsonBody = express.raw({ type: 'application/json', limit: OIDC_BODY_LIMIT });
+  // 'mcp:tools' is the default scope: a client that asks for none still gets a usable token.
+  const defaultScope = grantableScopes(undefined, config.scopes).resource.join(' ');
 
   router.get(endpoint('/authorize'), async (req, res, next) => {
     const outcome = await context.faults.apply('authorize');
     if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
     const url = new URL(req.url, 'http://placeholder');
     if (!(await usableClientId(context, url.searchParams.get('client_id'), res))) return;
-    // 'mcp:tools' is the default scope: a client that asks for none still gets a usable token.
     if (!url.searchParams.get('scope')) {
-      url.searchParams.set('scope', grantableScopes(undefined, config.scopes).resource.join(' '));
+      url.searchParams.set('scope', defaultScope);
       req.url = `${url.pathname}${url.search}`;
     }
     next();
@@ -91,7 +94,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     const outcome = await context.faults.apply(faultPath);
     if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
     if (grantType === 'client_credentials' && !params.get('scope')) {
-      params.set('scope', grantableScopes(undefined, config.scopes).resource.join(' '));
+      params.set('scope', defaultScope);
       req.body = Buffer.from(params.toString());
     }
     next();
@@ -133,7 +136,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
       if (!accountId) {
         res.type('html').send(renderLoginPage(`${base}/interaction/${details.uid}/login`));
       } else {
-        await approve(context, req, res, accountId);
+        await approve(context, req, res, details, accountId);
       }
       stop({ status: statusClass(res.statusCode) });
     } catch (error) {
@@ -153,7 +156,7 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
         context.logger.info({ interaction: 'login' }, 'login refused: unknown user or wrong password');
         res.status(401).type('html').send(renderLoginPage(`${base}/interaction/${details.uid}/login`, 'Unknown user or wrong password.'));
       } else {
-        await approve(context, req, res, user.username);
+        await approve(context, req, res, details, user.username);
       }
       stop({ status: statusClass(res.statusCode) });
     } catch (error) {
@@ -175,9 +178,8 @@ async function usableClientId(context: OAuthRoutesContext, clientId: string | nu
 }
 
 /** Login done: grant the requested configured scopes without a consent page, then resume the authorization. */
-async function approve(context: OAuthRoutesContext, req: Request, res: Response, accountId: string) {
+async function approve(context: OAuthRoutesContext, req: Request, res: Response, details: InteractionDetails, accountId: string) {
   const { provider, config, mcpResource } = context;
-  const details = await provider.interactionDetails(req, res);
   const clientId = String(details.params.client_id);
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant = existing ?? new provider.Grant({ accountId, clientId });

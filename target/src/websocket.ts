@@ -8,10 +8,10 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import { MCP_SCOPE } from './config.ts';
-import type { FaultRegistry } from './faults.ts';
+import { INJECTED_TOOL_FAULT_MESSAGE, type FaultRegistry } from './faults.ts';
 import type { HostGuard } from './guards.ts';
 import { instrumentTransport } from './instrument.ts';
-import { PARSE_ERROR, SERVER_ERROR, calledTool, jsonRpcMessages } from './jsonrpc.ts';
+import { INVALID_REQUEST, PARSE_ERROR, SERVER_ERROR, calledTool, jsonRpcMessages } from './jsonrpc.ts';
 import type { TargetMetrics } from './metrics.ts';
 import type { SessionRegistry } from './sessions.ts';
 import { createMcpServer, type ToolContext } from './tools.ts';
@@ -62,13 +62,13 @@ class WebSocketServerTransport implements Transport {
     }
     const messages = jsonRpcMessages(body);
     if (!messages) {
-      return this.send({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request' } } as never);
+      return this.send({ jsonrpc: '2.0', id: null, error: { code: INVALID_REQUEST, message: 'Invalid Request' } } as never);
     }
     for (const message of messages) {
       if (calledTool(message)) {
         const outcome = await this.faults.apply('tool_call');
         if (outcome.failStatus) {
-          const error = { code: SERVER_ERROR, message: 'temporarily unavailable (injected fault)', data: { status: outcome.failStatus } };
+          const error = { code: SERVER_ERROR, message: INJECTED_TOOL_FAULT_MESSAGE, data: { status: outcome.failStatus } };
           await this.send({ jsonrpc: '2.0', id: message.id, error } as never);
           continue;
         }

@@ -11,6 +11,7 @@ import {
   readJsonRpc,
   register,
   tokenRequest,
+  MCP_PROTOCOL_VERSION,
 } from './helpers/oauth-flow.ts';
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
 
@@ -29,7 +30,7 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     token = flow.tokens.access_token!;
     secrets.push(token, flow.tokens.refresh_token, flow.code, flow.verifier);
     const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
-    sessionHeaders = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+    sessionHeaders = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
   });
   afterAll(async () => {
     await target?.close();
@@ -137,7 +138,7 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     const stepped = await fullAuthFlow(target.issuer, target.mcpUrl, { scope: 'mcp:tools mcp:admin' });
     secrets.push(stepped.tokens.access_token, stepped.tokens.refresh_token);
     const init = await mcpPost(target.mcpUrl, stepped.tokens.access_token!, INITIALIZE);
-    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
     const ok = await readJsonRpc(
       await mcpPost(target.mcpUrl, stepped.tokens.access_token!, { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'admin_echo', arguments: { text: 'root' } } }, headers),
     );

@@ -8,6 +8,7 @@ import {
   mcpPost,
   readJsonRpc,
   tokenRequest,
+  MCP_PROTOCOL_VERSION,
 } from './helpers/oauth-flow.ts';
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
 
@@ -60,7 +61,7 @@ describe('whole flow with login form, against real Redis', () => {
     const sessionId = init.headers.get('mcp-session-id');
     expect(sessionId).toBeTruthy();
     expect((await readJsonRpc(init)).result).toMatchObject({ serverInfo: { name: 'vigil-target' } });
-    const headers = { 'mcp-session-id': sessionId!, 'mcp-protocol-version': '2025-06-18' };
+    const headers = { 'mcp-session-id': sessionId!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
     const initialized = await mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
     expect(initialized.status).toBe(202);
     const list = await readJsonRpc(await mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers));

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
-import { INITIALIZE, fullAuthFlow, mcpPost, readJsonRpc, tokenRequest } from './helpers/oauth-flow.ts';
+import { INITIALIZE, fullAuthFlow, mcpPost, readJsonRpc, tokenRequest, MCP_PROTOCOL_VERSION } from './helpers/oauth-flow.ts';
 
 /** The path-aware discovery URLs of an issuer at `<origin>/auth` (RFC 8414 §3.1, OpenID both ways). */
 const DISCOVERY_PATHS = {
@@ -48,7 +48,7 @@ async function callEcho(target: RunningTarget, accessToken: string) {
     target.mcpUrl,
     accessToken,
     { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'under /auth' } } },
-    { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    { 'mcp-session-id': sessionId, 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
   );
   return (await readJsonRpc(call)).result;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_MACHINE_CLIENT, type RunningTarget } from '../src/index.ts';
-import { INITIALIZE, fullAuthFlow, mcpPost, readJsonRpc, register, tokenRequest } from './helpers/oauth-flow.ts';
+import { INITIALIZE, fullAuthFlow, mcpPost, readJsonRpc, register, tokenRequest, MCP_PROTOCOL_VERSION } from './helpers/oauth-flow.ts';
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
 
 const POST_CLIENT = { client_id: 'probe-post', client_secret: 'probe-post-secret-123', grant_types: ['client_credentials'], redirect_uris: [], response_types: [], token_endpoint_auth_method: 'client_secret_post' as const };
@@ -105,7 +105,7 @@ describe('machine clients (client_credentials) and fault injection', () => {
   it('tool_call faults add latency or fail the call with a JSON-RPC error and the HTTP status', async () => {
     const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
     const init = await mcpPost(target.mcpUrl, tokens.access_token!, INITIALIZE);
-    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
     const call = { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } };
     await admin('POST', '', { path: 'tool_call', latencyMs: 300 });
     const started = performance.now();
@@ -122,7 +122,7 @@ describe('machine clients (client_credentials) and fault injection', () => {
   it('simulate_upstream reports failures as isError results, not protocol errors', async () => {
     const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
     const init = await mcpPost(target.mcpUrl, tokens.access_token!, INITIALIZE);
-    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
     const call = (errorRate: number) =>
       mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'simulate_upstream', arguments: { medianMs: 5, p99Ms: 20, errorRate } } }, headers).then(readJsonRpc);
     expect(await call(1)).toMatchObject({ result: { isError: true } });

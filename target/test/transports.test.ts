@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
-import { INITIALIZE, MCP_ACCEPT, REDIRECT_URI, fullAuthFlow, mcpPost, readJsonRpc } from './helpers/oauth-flow.ts';
+import { INITIALIZE, MCP_ACCEPT, REDIRECT_URI, fullAuthFlow, mcpPost, readJsonRpc, MCP_PROTOCOL_VERSION } from './helpers/oauth-flow.ts';
 
 async function started(variant: Partial<TargetVariant> = {}) {
   const target = await startTarget({ port: 0, logLevel: 'silent', variant });
@@ -71,7 +71,7 @@ describe('transports of the default server', () => {
     const sessionId = init.headers.get('mcp-session-id')!;
     const controller = new AbortController();
     const stream = await fetch(target.mcpUrl, {
-      headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
       signal: controller.signal,
     });
     expect(stream.status).toBe(200);

@@ -172,9 +172,12 @@ export function mcpPost(mcpUrl: string, token: string, body: unknown, headers: R
   });
 }
 
+/** The MCP protocol version the tests speak (initialize and the `mcp-protocol-version` header). */
+export const MCP_PROTOCOL_VERSION = '2025-06-18';
+
 export const INITIALIZE = {
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'vigil-test', version: '0' } },
+  params: { protocolVersion: MCP_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'vigil-test', version: '0' } },
 };
