@@ -11,6 +11,7 @@ import {
   RUNNER_SERIES,
   SCRAPE_JOBS,
   SLOS,
+  slosOfKind,
   flowLatencySeries,
   probeFailedSteps,
   probeFailureRatioSeries,
@@ -246,7 +247,7 @@ function resourceAlerts(): AlertDef[] {
 }
 
 function targetAlerts(): AlertDef[] {
-  const sessionStore = (SLOS as readonly Slo[]).find((slo) => slo.indicator.kind === 'target_latency');
+  const sessionStore = slosOfKind('target_latency')[0];
   const defs: AlertDef[] = [
     {
       group: 'target',
@@ -261,7 +262,7 @@ function targetAlerts(): AlertDef[] {
     },
     ...resourceAlerts(),
   ];
-  if (sessionStore && sessionStore.indicator.kind === 'target_latency') {
+  if (sessionStore) {
     const { maxMs } = sessionStore.indicator;
     defs.push({
       group: 'target',

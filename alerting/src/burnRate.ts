@@ -5,7 +5,7 @@
  * uses b = budgetFraction × windowDays × 24 / L and alerts on failure ratio > b × (1 − o) over
  * both its long and its short window.
  */
-import { SLOS, type Slo } from '@vigil/scenarios/catalog';
+import { slosOfKind, type SloOfKind } from '@vigil/scenarios/catalog';
 import { durationSeconds } from './rules.ts';
 
 interface BurnRatePolicy {
@@ -14,12 +14,12 @@ interface BurnRatePolicy {
   long: string;
 }
 
-export type AvailabilitySlo = Slo & { indicator: Extract<Slo['indicator'], { kind: 'availability' }> };
+export type AvailabilitySlo = SloOfKind<'availability'>;
 
 export function availabilitySlo(): AvailabilitySlo {
-  const slo = (SLOS as readonly Slo[]).find((s) => s.indicator.kind === 'availability');
+  const slo = slosOfKind('availability')[0];
   if (!slo) throw new Error('SLOS: no availability SLO for the probe burn-rate alerts');
-  return slo as AvailabilitySlo;
+  return slo;
 }
 
 /** How many times faster than sustainable the policy's budget fraction is spent in its long window. */

@@ -10,6 +10,7 @@ import {
   RUNNER_SERIES,
   SCRAPE_JOBS,
   SLOS,
+  slosOfKind,
   TARGET_SERIES,
   flowLatencySeries,
   probeFailureRatioSeries,
@@ -202,7 +203,7 @@ function probeCases(): AlertCase[] {
 function targetCases(): AlertCase[] {
   const memory = (SLOS as readonly Slo[]).find((s) => s.id === 'server_memory')?.indicator;
   const cpu = (SLOS as readonly Slo[]).find((s) => s.id === 'server_cpu')?.indicator;
-  const store = (SLOS as readonly Slo[]).find((s) => s.indicator.kind === 'target_latency')?.indicator;
+  const store = slosOfKind('target_latency')[0]?.indicator;
   if (memory?.kind !== 'resource' || cpu?.kind !== 'resource' || store?.kind !== 'target_latency') throw new Error('SLOS: resource SLOs missing');
   const rss = selector(TARGET_SERIES.residentMemory, TARGET_INSTANCE);
   const cpuSeries = selector(TARGET_SERIES.cpuSeconds, TARGET_INSTANCE);

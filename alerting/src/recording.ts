@@ -9,6 +9,7 @@ import {
   RECORDED_SERIES,
   RUN_GROUPING,
   SLOS,
+  slosOfKind,
   flowLatencySeries,
   k6DroppedIterationsByRun,
   k6QuantileByRun,
@@ -47,16 +48,11 @@ function latencyRules(): RecordingRule[] {
 
 /** Per-run success ratio per flow: the worst tag set of the k6 Rate (k6 pushes no counts to weight by). */
 function successRules(): RecordingRule[] {
-  return (SLOS as readonly Slo[])
-    .filter((slo) => slo.indicator.kind === 'success_ratio')
-    .map((slo) => {
-      const indicator = slo.indicator as Extract<Slo['indicator'], { kind: 'success_ratio' }>;
-      return {
-        record: RECORDED_SERIES.successRatio,
-        expr: k6SuccessRatio(indicator.metric, {}, [...RUN_GROUPING, 'flow']),
-        labels: { slo: slo.id, metric: K6_METRICS[indicator.metric].name },
-      };
-    });
+  return slosOfKind('success_ratio').map((slo) => ({
+    record: RECORDED_SERIES.successRatio,
+    expr: k6SuccessRatio(slo.indicator.metric, {}, [...RUN_GROUPING, 'flow']),
+    labels: { slo: slo.id, metric: K6_METRICS[slo.indicator.metric].name },
+  }));
 }
 
 function probeBurnRules(): RecordingRule[] {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SLOS, flowLatencySeries, type Slo } from '@vigil/scenarios/catalog';
+import { flowLatencySeries, slosOfKind } from '@vigil/scenarios/catalog';
 import { alertDefinitions } from '../src/alerts.ts';
 import { promtoolTestsYaml } from '../src/promtoolTests.ts';
 import { ALERTING_DIR, generatedFiles } from '../src/ruleFiles.ts';
@@ -14,7 +14,7 @@ describe('generated files', () => {
   });
 
   it('has one latency alert per latency SLO, with the catalog bound in seconds', () => {
-    const latencySlos = (SLOS as readonly Slo[]).filter((slo) => slo.indicator.kind === 'latency');
+    const latencySlos = slosOfKind('latency');
     const alerts = alertDefinitions().filter((def) => def.alert === 'VigilFlowLatencySloBreach');
     expect(alerts.map((def) => def.labels.slo).sort()).toEqual(latencySlos.map((slo) => slo.id).sort());
     for (const slo of latencySlos) {

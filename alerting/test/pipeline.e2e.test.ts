@@ -5,15 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { K6RemoteWriteRun, promQuery, type Service } from '@vigil/testkit';
-import { RECORDED_SERIES, RUNNER_SERIES, SCRAPE_JOBS, SLOS, flowLatencySeries, type Slo } from '@vigil/scenarios/catalog';
+import { RECORDED_SERIES, RUNNER_SERIES, SCRAPE_JOBS, flowLatencySeries, slosOfKind } from '@vigil/scenarios/catalog';
 import { startRunner, type RunnerProcess } from './runnerProcess.ts';
 import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from './stack.ts';
 import { startWebhookReceiver, type WebhookNotification, type WebhookReceiver } from './webhook.ts';
 
-const authSlo = (SLOS as readonly Slo[]).find((slo) => slo.id === 'auth_flow_p95');
-if (authSlo?.indicator.kind !== 'latency') throw new Error('catalog: auth_flow_p95 latency SLO missing');
+const authSlo = slosOfKind('latency').find((slo) => slo.id === 'auth_flow_p95');
+if (!authSlo) throw new Error('catalog: auth_flow_p95 latency SLO missing');
 const { maxMs, quantile, metric } = authSlo.indicator;
-const successSlo = (SLOS as readonly Slo[]).find((slo) => slo.indicator.kind === 'success_ratio' && slo.indicator.metric === 'oauthSuccess');
+const successSlo = slosOfKind('success_ratio').find((slo) => slo.indicator.metric === 'oauthSuccess');
 
 /** k6's default remote-write flush period. */
 const FLUSH_MS = 5_000;

@@ -254,7 +254,8 @@ describe('every dashboard panel query returns data from a real Prometheus', () =
       for (;;) {
         const stillEmpty = [];
         for (const item of pending) {
-          if ((await runPanelQuery(prometheus.url, item.query, item.values)).length === 0) stillEmpty.push(item);
+          if ((await runPanelQuery(prometheus.url, item.query, item.values)).length === 0)
+            stillEmpty.push(item);
         }
         pending = stillEmpty;
         if (pending.length === 0 || Date.now() > deadline) break;

@@ -1,6 +1,6 @@
 /** The `vigil` CLI as a CI pipeline calls it (the k6 test double stands in for k6). */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -60,9 +60,12 @@ describe('vigil run', () => {
   });
 
   it('k6 missing or a script error: exit 3', async () => {
-    const missing = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', join(tempDir(), 'o')], { K6_BIN: '/nonexistent/k6' });
+    const missingOut = join(tempDir(), 'o');
+    const missing = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', missingOut], { K6_BIN: '/nonexistent/k6' });
     expect(missing.code).toBe(3);
     expect(missing.stdout).toContain('k6 executable not found');
+    expect(missing.stdout).toContain('no reports written');
+    expect(existsSync(missingOut)).toBe(false);
     expect((await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', join(tempDir(), 'o')], { K6_TEST_DOUBLE_MODE: 'exception' })).code).toBe(3);
   });
 });

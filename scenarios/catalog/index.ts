@@ -14,3 +14,4 @@ export * from './thresholds.ts';
 export * from './results.ts';
 export * from './dashboards.ts';
 export * from './promql.ts';
+export * from './protocol.ts';

@@ -95,7 +95,12 @@ export const SLOS = [
     id: 'server_memory',
     flow: 'server_resources',
     title: 'Target RSS < 512 MB (normal) / < 1 GB (stress)',
-    indicator: { kind: 'resource', resource: 'rss_bytes', max: 512 * 1024 * 1024, maxUnderStress: 1024 * 1024 * 1024 },
+    indicator: {
+      kind: 'resource',
+      resource: 'rss_bytes',
+      max: 512 * 1024 * 1024,
+      maxUnderStress: 1024 * 1024 * 1024,
+    },
     source: 'target',
   },
   {
@@ -132,4 +137,13 @@ export function sloMetricName(slo: Slo): string | undefined {
   const indicator = slo.indicator;
   if ('metric' in indicator) return K6_METRICS[indicator.metric].name;
   return undefined;
+}
+
+export type SloKind = SloIndicator['kind'];
+/** An SLO whose indicator is narrowed to one kind, so callers read its fields without casts. */
+export type SloOfKind<K extends SloKind> = Slo & { indicator: Extract<SloIndicator, { kind: K }> };
+
+/** Every SLO of one indicator kind, in catalog order: how thresholds, alerts and panels select SLOs. */
+export function slosOfKind<K extends SloKind>(kind: K): Array<SloOfKind<K>> {
+  return (SLOS as readonly Slo[]).filter((slo): slo is SloOfKind<K> => slo.indicator.kind === kind);
 }

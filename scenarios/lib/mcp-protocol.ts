@@ -4,8 +4,10 @@
  * server closes after the last message) arrives whole and is parsed here.
  */
 
+import { MCP_CLIENT_PROTOCOL_VERSION } from '../catalog/protocol.ts';
+
 /** The revision this client asks for; the server may answer with another it supports. */
-export const CLIENT_PROTOCOL_VERSION = '2025-06-18';
+export const CLIENT_PROTOCOL_VERSION = MCP_CLIENT_PROTOCOL_VERSION;
 export const CLIENT_INFO = { name: 'vigil-k6', version: '0.1.0' };
 
 export interface JsonRpcMessage {

@@ -8,6 +8,7 @@ import {
   STREAMS_PER_VU,
   WORKLOADS,
   applyOverrides,
+  slosOfKind,
   k6Options,
   parseDuration,
   thresholdsFor,
@@ -20,6 +21,21 @@ describe('metric contract', () => {
       const suffix = metric.type === 'trend' ? '_seconds' : metric.type === 'rate' ? '_rate' : metric.type === 'counter' ? '_total' : '';
       expect(metric.series).toBe(`k6_${metric.name}${suffix}`);
     }
+  });
+});
+
+describe('SLO selection', () => {
+  it('slosOfKind partitions the catalog by indicator kind, in catalog order', () => {
+    const kinds = [...new Set(SLOS.map((slo) => slo.indicator.kind))];
+    const selected = kinds.flatMap((kind) => slosOfKind(kind).map((slo) => slo.id));
+    expect([...selected].sort()).toEqual(SLOS.map((slo) => slo.id).sort());
+    expect(slosOfKind('latency').map((slo) => slo.id)).toEqual([
+      'auth_flow_p95',
+      'token_refresh_p95',
+      'session_validation_p95',
+      'tool_execution_p95',
+    ]);
+    expect(slosOfKind('latency').every((slo) => slo.indicator.maxMs > 0)).toBe(true);
   });
 });
 

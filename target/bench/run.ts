@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { freePort, startRedis, waitForHttp } from '@vigil/testkit';
 import { sloById } from '@vigil/scenarios/catalog';
-import { INITIALIZE, MCP_ACCEPT, REDIRECT_URI, authorize, fullAuthFlow, pkcePair, register, tokenRequest, type RegisteredClient } from '../test/helpers/oauth-flow.ts';
+import { INITIALIZE, MCP_ACCEPT, MCP_PROTOCOL_VERSION, REDIRECT_URI, authorize, fullAuthFlow, pkcePair, register, tokenRequest, type RegisteredClient } from '../test/helpers/oauth-flow.ts';
 import { closedLoop, createPoster, openLoop, summarize, type PhaseResult } from './load.ts';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 15_000);
@@ -126,7 +126,7 @@ async function main() {
         const headers = { authorization: `Bearer ${grant.accessToken}`, 'content-type': 'application/json', accept: MCP_ACCEPT };
         const init = await fetch(mcpUrl, { method: 'POST', headers, body: JSON.stringify(INITIALIZE) });
         await init.text();
-        return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
+        return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
       }),
     );
     // Ids must be unique per session: the transport routes each answer by its request id.

@@ -3,9 +3,8 @@
  * Target resources dashboard reads: a client_credentials token (authorization server + Redis),
  * an MCP session (initialize) and an open Streamable HTTP stream (held until `close`).
  */
+import { MCP_CLIENT_PROTOCOL_VERSION as PROTOCOL_VERSION } from '@vigil/scenarios/catalog';
 import { DEFAULT_MACHINE_CLIENT, type RunningTarget } from '@vigil/target';
-
-const PROTOCOL_VERSION = '2025-06-18';
 
 async function json<T>(response: Response, what: string): Promise<T> {
   if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scenarioById, SCENARIO_IDS, validateOverrides, PROFILES, type Profile } from '@vigil/scenarios/catalog';
 import { LocalEngine } from '../engine/local.ts';
+import { locateK6 } from '../engine/locate.ts';
 import { EngineUnavailable, type EngineOutcome } from '../engine/types.ts';
 import { checkTargetUrl, dnsResolver, UrlRefused } from '../hosts.ts';
 import { footprint } from '../limits.ts';
@@ -37,7 +38,8 @@ export interface DirectRunResult {
   outcome: EngineOutcome;
   meta: ReportMeta;
   exitCode: number;
-  outDir: string;
+  /** null when nothing could run (k6 missing): no folder is created and no report written. */
+  outDir: string | null;
 }
 
 function parseSets(sets: string[]): Record<string, string> {
@@ -74,11 +76,19 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
   const env = o.env ?? process.env;
   const secrets = { clientSecret: env.CLIENT_SECRET ?? '', loginPassword: env.LOGIN_PASSWORD ?? '', clientPrivateKey: env.CLIENT_PRIVATE_KEY ?? '' };
   const runId = `cli_${randomBytes(6).toString('hex')}`;
+  const meta: ReportMeta = { runId, scenario: scenario.id, profile: o.profile, target: url.host, status: 'error', exitCode: null, error: null };
+  try {
+    // Before the output folder exists: without k6 nothing ran, so there is nothing to report there.
+    locateK6(o.k6Bin, env.PATH);
+  } catch (error) {
+    if (!(error instanceof EngineUnavailable)) throw error;
+    const outcome: EngineOutcome = { status: 'error', exitCode: null, summary: null, error: error.message, metricsDelivered: null };
+    return { outcome, meta: { ...meta, error: error.message }, exitCode: EXIT.runError, outDir: null };
+  }
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
   const planned = footprint(scenario, o.profile as Profile, values).durationMs;
   const engine = new LocalEngine({ k6Bin: o.k6Bin, remoteWriteUrl: o.remoteWriteUrl, stopGraceMs: 10_000, parentEnv: env, scenariosDir: env.VIGIL_SCENARIOS_DIR });
-  const meta: ReportMeta = { runId, scenario: scenario.id, profile: o.profile, target: url.host, status: 'error', exitCode: null, error: null };
   let outcome: EngineOutcome;
   try {
     const handle = await engine.start(

@@ -49,7 +49,8 @@ async function runAndReport(options: DirectRunOptions, json: boolean, probeTable
     const probe: ProbeResult | undefined = outcome.summary?.probe;
     if (probeTable && probe) process.stdout.write(`${stepTable(probe)}\n`);
     for (const t of outcome.summary?.thresholds ?? []) process.stdout.write(`${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}\n`);
-    process.stdout.write(`${meta.status}${meta.error ? `: ${meta.error}` : ''} — reports in ${result.outDir}\n`);
+    const where = result.outDir ? ` — reports in ${result.outDir}` : ' — nothing ran, no reports written';
+    process.stdout.write(`${meta.status}${meta.error ? `: ${meta.error}` : ''}${where}\n`);
   }
   if (probeTable && outcome.summary?.probe && !outcome.summary.probe.ok && result.exitCode === EXIT.ok) return EXIT.thresholdsFailed;
   return result.exitCode;
