@@ -13,9 +13,8 @@ import {
   SLOS,
   slosOfKind,
   flowLatencySeries,
-  probeFailedSteps,
+  probeConsecutiveFailures,
   probeFailureRatioSeries,
-  probeSuccess,
   probeTokenExpiry,
   probeToolsDrift,
   scrapeUp,
@@ -31,7 +30,7 @@ import {
   BURN_RATE_INTERVAL,
   BURN_RATE_POLICIES,
   FAST_INTERVAL,
-  PROBE_FAILING_FOR,
+  PROBE_FAILING_RUNS,
   PROBE_STALE_INTERVALS,
   RESOURCE_FOR,
   SCRAPED_INTERVAL,
@@ -144,7 +143,13 @@ function loadGeneratorAlert(): AlertDef {
 const PROBE_VARS = ['target', 'probe'];
 
 function probeAlerts(): AlertDef[] {
-  const failedWithoutStep = `label_replace((${probeSuccess()} == 0) unless on (probe, target) (${selector(RUNNER_SERIES.probeStepSuccess)} == 0), "step", "none", "__name__", ".*")`;
+  // The alert's value is the count of failed runs in a row; its `step` label comes from the last
+  // run's failed steps, or is "none" when the walk failed without one (e.g. the run timed out).
+  // Raw series on the left keep the runner's `job` and `instance` labels on the alert.
+  const failingRuns = `(${probeConsecutiveFailures()} >= ${PROBE_FAILING_RUNS})`;
+  const failedSteps = `(${selector(RUNNER_SERIES.probeStepSuccess)} == 0)`;
+  const failingWithStep = `(${failedSteps} * 0 + on (probe, target) group_left () ${failingRuns})`;
+  const failingWithoutStep = `label_replace((${selector(RUNNER_SERIES.probeConsecutiveFailures)} >= ${PROBE_FAILING_RUNS}) unless on (probe, target) ${failedSteps}, "step", "none", "__name__", ".*")`;
   const lastRun = `max by (probe, target) (${selector(RUNNER_SERIES.probeLastRun)})`;
   const interval = `max by (probe, target) (${selector(RUNNER_SERIES.probeInterval)})`;
   const runnerUptime = `(time() - max(${selector('process_start_time_seconds', { job: SCRAPE_JOBS.runner })}))`;
@@ -164,13 +169,13 @@ function probeAlerts(): AlertDef[] {
     {
       group: 'probe',
       alert: 'VigilProbeFailing',
-      expr: `${probeFailedSteps()} or ${failedWithoutStep}`,
-      for: PROBE_FAILING_FOR,
+      expr: `${failingWithStep} or ${failingWithoutStep}`,
+      for: '0s',
       labels: { severity: 'critical' },
       summary: [text('Probe '), label('probe'), text(' failing against '), label('target'), text(' at step '), label('step')],
       description: [
-        text('Probe '), label('probe'), text(' has failed every run for '), text(PROBE_FAILING_FOR),
-        text(' (last result '), value('humanize'), text('); failed step: '), label('step'), text('.'),
+        text('Probe '), label('probe'), text(' has failed its last '), value('humanize'),
+        text(` runs in a row (alerts from ${PROBE_FAILING_RUNS}); failed step: `), label('step'), text('.'),
       ],
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,

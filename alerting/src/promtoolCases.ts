@@ -19,7 +19,7 @@ import {
 } from '@vigil/scenarios/catalog';
 import type { AlertDef } from './alerts.ts';
 import { availabilitySlo, burnRateThreshold } from './burnRate.ts';
-import { BURN_RATE_POLICIES, PROBE_STALE_INTERVALS, TOKEN_EXPIRY_CRITICAL_SECONDS, TOKEN_EXPIRY_WARNING_SECONDS, type Severity } from './settings.ts';
+import { BURN_RATE_POLICIES, PROBE_FAILING_RUNS, PROBE_STALE_INTERVALS, TOKEN_EXPIRY_CRITICAL_SECONDS, TOKEN_EXPIRY_WARNING_SECONDS, type Severity } from './settings.ts';
 
 /** A stretch of an input series: a constant gauge or a counter growing by `perStep` each sample. */
 export type Segment = { gauge: number } | { perStep: number; from?: number };
@@ -96,25 +96,29 @@ function probeCases(): AlertCase[] {
   return [
     {
       alert: 'VigilProbeFailing',
-      name: 'token step fails',
+      name: `token step fails ${PROBE_FAILING_RUNS} runs in a row`,
       fires: ['critical'],
       interval: '10s',
+      // Just under: one failed run (a blip) with the same failed step stays quiet.
       inputs: [
-        { series: selector(RUNNER_SERIES.probeSuccess, PROBE), under: { gauge: 1 }, breach: { gauge: 0 } },
-        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'token' }), under: { gauge: 1 }, breach: { gauge: 0 } },
+        { series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE), under: { gauge: PROBE_FAILING_RUNS - 1 }, breach: { gauge: PROBE_FAILING_RUNS }, recover: { gauge: 0 } },
+        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'token' }), under: { gauge: 0 }, breach: { gauge: 0 }, recover: { gauge: 1 } },
         { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }), under: { gauge: 1 }, breach: { gauge: 1 } },
       ],
       labels: { ...PROBE, step: 'token' },
-      value: 0,
+      value: PROBE_FAILING_RUNS,
     },
     {
       alert: 'VigilProbeFailing',
-      name: 'failure without a failed step',
+      name: 'failures without a failed step',
       fires: ['critical'],
       interval: '10s',
-      inputs: [{ series: selector(RUNNER_SERIES.probeSuccess, PROBE), under: { gauge: 1 }, breach: { gauge: 0 } }],
+      inputs: [
+        { series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE), under: { gauge: PROBE_FAILING_RUNS - 1 }, breach: { gauge: PROBE_FAILING_RUNS + 1 }, recover: { gauge: 0 } },
+        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }), under: { gauge: 1 }, breach: { gauge: 1 } },
+      ],
       labels: { ...PROBE, step: 'none' },
-      value: 0,
+      value: PROBE_FAILING_RUNS + 1,
     },
     {
       alert: 'VigilProbeStale',

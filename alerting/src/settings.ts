@@ -19,12 +19,8 @@ export const BURN_RATE_INTERVAL = '30s';
 
 /** `for` of the k6 SLO alerts (latency, success ratio, dropped iterations). */
 export const SLO_FOR = '10s';
-/**
- * `for` of the probe failing alert. `probe_success` holds the last run's result until the next
- * run, so this is "failing for 30 s": two or more consecutive failed runs when probes run every
- * ≤ 15 s, and a failed result that was not cleared within 30 s otherwise.
- */
-export const PROBE_FAILING_FOR = '30s';
+/** Failed probe runs in a row before VigilProbeFailing fires; in the catalog, as panels show it too. */
+export { PROBE_FAILING_RUNS } from '@vigil/scenarios/catalog';
 /** `for` of alerts on scraped health (`up`): two scrapes at the default 15 s scrape interval. */
 export const SCRAPE_DOWN_FOR = '30s';
 /** `for` of resource alerts: a GC pause or a burst is not a breach. */

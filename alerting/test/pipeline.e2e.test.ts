@@ -160,7 +160,7 @@ describe('alert pipeline: failing probe scraped from a real runner → webhook',
 
     const firing = await webhook.waitFor(failing, 120_000, 'firing VigilProbeFailing');
     const alert = firing.alerts.find((a) => a.labels.alertname === 'VigilProbeFailing');
-    console.log(`[alerting e2e] first failed probe run → firing webhook notification: ${((firing.receivedAtMs - firstFailureMs) / 1000).toFixed(1)} s (includes the alert's for)`);
+    console.log(`[alerting e2e] first failed probe run → firing webhook notification: ${((firing.receivedAtMs - firstFailureMs) / 1000).toFixed(1)} s (includes the failed runs in a row the alert waits for)`);
     expect(alert?.labels).toMatchObject({ severity: 'critical', probe: probe.name, target: target.name, step: 'tools_call', job: SCRAPE_JOBS.runner });
     expect(firing.receiver).toBe('vigil-critical');
     expect(alert?.annotations.description).toContain('failed step: tools_call');

@@ -53,7 +53,7 @@ describe('promtool', () => {
 
   it.each([
     ['a looser latency bound', (rules: string) => rules.replace(/(VigilFlowLatencySloBreach[\s\S]*?expr: .*> )([\d.]+)/, (_m, head: string, bound: string) => `${head}${Number(bound) * 2}`), 'VigilFlowLatencySloBreach'],
-    ['a longer probe failing `for`', (rules: string) => rules.replace(/(alert: VigilProbeFailing[\s\S]*?for: )\S+/, '$1' + '5m'), 'VigilProbeFailing'],
+    ['more failed runs in a row before the probe alert', (rules: string) => rules.replace(/(alert: VigilProbeFailing\n\s+expr: .*?)>= \d+/, '$1>= 5'), 'VigilProbeFailing'],
     ['a dropped step label', (rules: string) => rules.replace('"step", "none"', '"step", "unknown"'), 'VigilProbeFailing'],
   ])('fails when the rules drift: %s', async (_what, mutate, alert) => {
     const testsFile = await mutatedCopy(mutate, alert);

@@ -12,6 +12,8 @@ export interface ProbeOutcomeForMetrics {
   target: string;
   intervalSeconds: number;
   ok: boolean;
+  /** Failed runs in a row ending with this one (0 when it succeeded), counted from the stored history. */
+  consecutiveFailures: number;
   durationMs: number;
   atMs: number;
   steps: ProbeResult['steps'];
@@ -24,6 +26,11 @@ export class RunnerMetrics {
   private readonly probeLabels = ['probe', 'target'] as const;
   private readonly stepLabels = ['probe', 'target', 'step'] as const;
   readonly probeSuccess = this.gauge(RUNNER_SERIES.probeSuccess, '1 when the last probe walk succeeded', this.probeLabels);
+  readonly probeConsecutiveFailures = this.gauge(
+    RUNNER_SERIES.probeConsecutiveFailures,
+    'failed probe walks in a row, up to the last success',
+    this.probeLabels,
+  );
   readonly probeDuration = this.gauge(RUNNER_SERIES.probeDuration, 'duration of the last probe walk', this.probeLabels);
   readonly probeStepDuration = this.gauge(RUNNER_SERIES.probeStepDuration, 'duration of each step of the last walk', this.stepLabels);
   readonly probeStepSuccess = this.gauge(RUNNER_SERIES.probeStepSuccess, '1 when the step succeeded (or was skipped)', this.stepLabels);
@@ -63,6 +70,7 @@ export class RunnerMetrics {
   recordProbe(o: ProbeOutcomeForMetrics): void {
     const labels = { probe: o.probe, target: o.target };
     this.probeSuccess.set(labels, o.ok ? 1 : 0);
+    this.probeConsecutiveFailures.set(labels, o.consecutiveFailures);
     this.probeDuration.set(labels, o.durationMs / 1000);
     this.probeLastRun.set(labels, Math.floor(o.atMs / 1000));
     this.probeInterval.set(labels, o.intervalSeconds);
@@ -86,7 +94,7 @@ export class RunnerMetrics {
 
   /** Drops every series of a probe (deleted or renamed). */
   forgetProbe(probe: string, target: string): void {
-    for (const metric of [this.probeSuccess, this.probeDuration, this.probeLastRun, this.probeInterval, this.probeTokenExpiry]) {
+    for (const metric of [this.probeSuccess, this.probeConsecutiveFailures, this.probeDuration, this.probeLastRun, this.probeInterval, this.probeTokenExpiry]) {
       metric.remove({ probe, target });
     }
     this.probeRuns.remove({ probe, target });

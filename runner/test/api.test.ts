@@ -354,6 +354,18 @@ describe('probes', () => {
     expect(probeRuns.body.items[0].steps.length).toBeGreaterThan(0);
   });
 
+  it('counts failed runs in a row from the stored history, back to 0 after a success', async () => {
+    const consecutive = async () =>
+      /probe_consecutive_failures\{probe="demo-probe",target="demo"\} (\d+)/.exec((await call('GET', '/metrics')).text)?.[1];
+    expect(await consecutive()).toBe('1');
+    k6Env.K6_TEST_DOUBLE_MODE = 'probe-fail';
+    await call('POST', `/api/probes/${probeId}/run`);
+    k6Env.K6_TEST_DOUBLE_MODE = 'pass';
+    expect(await consecutive()).toBe('2');
+    expect((await call('POST', `/api/probes/${probeId}/run`)).body.result.ok).toBe(true);
+    expect(await consecutive()).toBe('0');
+  });
+
   it('records a walk that passes its hard timeout as timeout', async () => {
     const slow = await call('POST', '/api/probes', { name: 'slow-probe', targetId, intervalSeconds: 600, timeoutSeconds: 1, enabled: false });
     k6Env.K6_TEST_DOUBLE_MODE = 'hang';

@@ -111,7 +111,7 @@ describe('metrics', () => {
   });
   it('counts tools-hash changes between walks', async () => {
     const metrics = new RunnerMetrics();
-    const walk = (toolsHash: string) => ({ probe: 'p', target: 't', intervalSeconds: 60, ok: true, durationMs: 10, atMs: 0, steps: [], toolsHash, tokenExpiresInSeconds: null });
+    const walk = (toolsHash: string) => ({ probe: 'p', target: 't', intervalSeconds: 60, ok: true, consecutiveFailures: 0, durationMs: 10, atMs: 0, steps: [], toolsHash, tokenExpiresInSeconds: null });
     for (const h of ['a', 'a', 'b', 'b', 'c']) metrics.recordProbe(walk(h));
     expect(await metrics.registry.metrics()).toContain('probe_tools_hash_changes_total{probe="p",target="t"} 2');
   });

@@ -145,6 +145,8 @@ export type Reason = (typeof REASONS)[number];
  */
 export const RUNNER_SERIES = {
   probeSuccess: 'probe_success',
+  /** Failed runs in a row, up to the last success (0 after a success); read from the run history. */
+  probeConsecutiveFailures: 'probe_consecutive_failures',
   probeDuration: 'probe_duration_seconds',
   probeStepDuration: 'probe_step_duration_seconds',
   probeStepSuccess: 'probe_step_success',

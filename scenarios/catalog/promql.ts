@@ -165,6 +165,11 @@ export function probeSuccess(matchers: Matchers = {}): string {
   return selector(RUNNER_SERIES.probeSuccess, matchers);
 }
 
+/** Failed runs in a row of each probe (0 once a run succeeds). */
+export function probeConsecutiveFailures(matchers: Matchers = {}): string {
+  return `max by (probe, target) (${selector(RUNNER_SERIES.probeConsecutiveFailures, matchers)})`;
+}
+
 /** Per-step result of each probe's last run. */
 export function probeStepSuccess(matchers: Matchers = {}): string {
   return selector(RUNNER_SERIES.probeStepSuccess, matchers);

@@ -126,6 +126,13 @@ export const SLOS = [
   },
 ] as const satisfies readonly Slo[];
 
+/**
+ * Failed probe runs in a row (`probe_consecutive_failures`, counted by the runner from its stored
+ * history) that make a probe "failing": one failed walk can be a blip on the network path, two in
+ * a row are an outage. Counting runs rather than time keeps this right for any probe interval.
+ */
+export const PROBE_FAILING_RUNS = 2;
+
 export type SloId = (typeof SLOS)[number]['id'];
 
 export function sloById(id: string): Slo | undefined {

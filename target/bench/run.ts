@@ -196,9 +196,12 @@ async function holdStreams(origin: string, tokens: string[], metricsUrl: string)
   }
   const openSeconds = (performance.now() - openStarted) / 1000;
   const holdMs = Math.min(10_000, PHASE_MS);
+  const beforeHold = await sampleServer(metricsUrl);
+  const holdStarted = performance.now();
   await new Promise((resolve) => setTimeout(resolve, holdMs));
   const alive = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
   const sample = await sampleServer(metricsUrl);
+  const heldSeconds = (performance.now() - holdStarted) / 1000;
   const gauge = /vigil_target_streaming_connections\{transport="websocket"\} (\d+)/.exec(await (await fetch(metricsUrl)).text())?.[1];
   const sorted = connectTimes.sort((a, b) => a - b);
   const row = {
@@ -210,7 +213,8 @@ async function holdStreams(origin: string, tokens: string[], metricsUrl: string)
     p50ms: +sorted[Math.floor(sorted.length * 0.5)]!.toFixed(1),
     p95ms: +sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1),
     p99ms: +sorted[Math.floor(sorted.length * 0.99)]!.toFixed(1),
-    serverCpuPct: NaN,
+    // CPU while the connections are only held (the cost of idle streams), not while they open.
+    serverCpuPct: +(((sample.cpuSeconds - beforeHold.cpuSeconds) / heldSeconds) * 100).toFixed(0),
     serverRssMB: +(sample.rssBytes / 2 ** 20).toFixed(0),
     goal: `${gauge} held on the server; ${goal('streaming_concurrency')}; ${goal('server_memory')}`,
   };

@@ -5,8 +5,10 @@
  */
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
+  PROBE_FAILING_RUNS,
   RUNNER_SERIES,
   probeAvailability,
+  probeConsecutiveFailures,
   probeDuration,
   probeFailedSteps,
   probeSecondsSinceLastRun,
@@ -58,7 +60,7 @@ export function probesDashboard() {
     ])
       .mappings(statusMappings('OK', 'FAILING'))
       .thresholds(lowerBound(1))
-      .span(8),
+      .span(6),
   );
   dashboard.withPanel(
     stat(
@@ -69,7 +71,17 @@ export function probesDashboard() {
     )
       .thresholds(lowerBound(availability.objective))
       .decimals(2)
-      .span(8),
+      .span(6),
+  );
+  dashboard.withPanel(
+    stat(
+      'Failed runs in a row',
+      `Consecutive failed runs of each probe, back to 0 after a success; VigilProbeFailing fires from ${PROBE_FAILING_RUNS}.`,
+      'short',
+      [{ expr: probeConsecutiveFailures(probes), legend: PROBE_LEGEND }],
+    )
+      .thresholds(upperBound(PROBE_FAILING_RUNS))
+      .span(6),
   );
   dashboard.withPanel(
     stat(
@@ -77,7 +89,7 @@ export function probesDashboard() {
       'Seconds since each probe last succeeded within the selected range (empty: none in range).',
       's',
       [{ expr: probeSecondsSinceLastSuccess(RANGE_WINDOW, probes), legend: PROBE_LEGEND }],
-    ).span(8),
+    ).span(6),
   );
   dashboard.withPanel(
     stateTimeline(

@@ -41,6 +41,7 @@ export async function startRunnerStandIn(token: string, probes: ProbeFixture[]):
         target: fixture.target,
         intervalSeconds: 60,
         ok: fixture.ok,
+        consecutiveFailures: fixture.ok ? 0 : walks,
         durationMs: 400 + walks * 10,
         atMs: Date.now(),
         steps: WALK.slice(0, stopAt + 1).map((step, index) => ({

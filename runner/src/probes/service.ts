@@ -12,6 +12,9 @@ import type { ProbeRecord, ProbeResultRecord, RunRecord } from '../store/types.t
 import type { TargetService } from '../targets.ts';
 import { ProbeScheduler, type Clock, type ScheduledProbe } from './scheduler.ts';
 
+/** The largest consecutive-failure count exported (see consecutiveFailures). */
+export const CONSECUTIVE_FAILURES_CAP = 100;
+
 export function probeResultFromRun(probeId: string, run: RunRecord): Omit<ProbeResultRecord, 'id'> {
   const walk = run.summary?.probe;
   const steps = walk?.steps ?? [];
@@ -68,6 +71,16 @@ export class ProbeService {
     this.metrics.forgetProbe(probe.name, targetName);
   }
 
+  /**
+   * Failed results in a row, newest first, from the store rather than memory so a restarted runner
+   * keeps counting. Capped: beyond the cap the alert has long fired and the exact count is noise.
+   */
+  private consecutiveFailures(probeId: string): number {
+    const recent = this.store.probeResults(probeId, CONSECUTIVE_FAILURES_CAP);
+    const firstSuccess = recent.findIndex((result) => result.ok);
+    return firstSuccess === -1 ? recent.length : firstSuccess;
+  }
+
   /** One walk now (also the scheduler's executor). */
   async runOnce(probeId: string, signal?: AbortSignal): Promise<ProbeResultRecord | undefined> {
     const probe = this.store.getProbe(probeId);
@@ -103,6 +116,7 @@ export class ProbeService {
       target: target.name,
       intervalSeconds: probe.intervalSeconds,
       ok: result.ok,
+      consecutiveFailures: this.consecutiveFailures(probe.id),
       durationMs: result.durationMs,
       atMs: Date.parse(result.at),
       steps: result.steps,
