@@ -10,7 +10,12 @@ import { summaryOutputs, type K6SummaryData } from './lib/summary.ts';
 import { prepareRun } from './lib/vu-state.ts';
 
 export const options = {
-  ...k6Options('comprehensive', __ENV.PROFILE, loadOverridesFromEnv(__ENV), workloadsFromEnv('comprehensive')),
+  ...k6Options(
+    'comprehensive',
+    __ENV.PROFILE,
+    loadOverridesFromEnv(__ENV),
+    workloadsFromEnv('comprehensive'),
+  ),
   systemTags: [...SYSTEM_TAGS],
 };
 

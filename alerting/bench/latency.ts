@@ -12,7 +12,8 @@ import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from '..
 import { startWebhookReceiver } from '../test/webhook.ts';
 
 const breaches = Number(process.argv[2] ?? 8);
-if (!Number.isInteger(breaches) || breaches < 1 || breaches > 50) throw new Error('breaches: give a whole number between 1 and 50');
+if (!Number.isInteger(breaches) || breaches < 1 || breaches > 50)
+  throw new Error('breaches: give a whole number between 1 and 50');
 const slo = (SLOS as readonly Slo[]).find((s) => s.id === 'auth_flow_p95');
 if (slo?.indicator.kind !== 'latency') throw new Error('catalog: auth_flow_p95 latency SLO missing');
 const { metric, maxMs } = slo.indicator;
@@ -25,8 +26,17 @@ const prometheus = await startAlertPipelinePrometheus(alertmanager);
 
 async function oneBreach(index: number): Promise<number> {
   const target = `bench-target-${index}`;
-  const k6 = new K6RemoteWriteRun({ url: `${prometheus.url}/api/v1/write`, run: { testid: `bench-${index}`, target, profile: 'load', kind: 'load' }, k6Major: 2 });
-  const period = (count: number, latencyMs: number) => k6.trend(metric, Array.from({ length: count }, () => latencyMs), { flow: slo!.flow });
+  const k6 = new K6RemoteWriteRun({
+    url: `${prometheus.url}/api/v1/write`,
+    run: { testid: `bench-${index}`, target, profile: 'load', kind: 'load' },
+    k6Major: 2,
+  });
+  const period = (count: number, latencyMs: number) =>
+    k6.trend(
+      metric,
+      Array.from({ length: count }, () => latencyMs),
+      { flow: slo!.flow },
+    );
   period(100, maxMs / 2);
   await k6.flush();
   await sleep(Math.random() * 15_000);
@@ -39,7 +49,13 @@ async function oneBreach(index: number): Promise<number> {
   }, FLUSH_MS);
   try {
     const firing = await webhook.waitFor(
-      (n) => n.alerts.some((a) => a.status === 'firing' && a.labels.alertname === 'VigilFlowLatencySloBreach' && a.labels.target === target),
+      (n) =>
+        n.alerts.some(
+          (a) =>
+            a.status === 'firing' &&
+            a.labels.alertname === 'VigilFlowLatencySloBreach' &&
+            a.labels.target === target,
+        ),
       120_000,
       `firing for ${target}`,
     );
@@ -50,10 +66,17 @@ async function oneBreach(index: number): Promise<number> {
 }
 
 try {
-  const latencies = (await Promise.all(Array.from({ length: breaches }, (_, i) => oneBreach(i)))).sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] as number;
-  console.log(`breach → firing notification over ${breaches} breaches (s): ${latencies.map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`median ${at(0.5).toFixed(1)} s, p95 ${at(0.95).toFixed(1)} s, max ${at(1).toFixed(1)} s (goal ≤ 30 s)`);
+  const latencies = (await Promise.all(Array.from({ length: breaches }, (_, i) => oneBreach(i)))).sort(
+    (a, b) => a - b,
+  );
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] as number;
+  console.log(
+    `breach → firing notification over ${breaches} breaches (s): ${latencies.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  console.log(
+    `median ${at(0.5).toFixed(1)} s, p95 ${at(0.95).toFixed(1)} s, max ${at(1).toFixed(1)} s (goal ≤ 30 s)`,
+  );
 } finally {
   await prometheus.stop();
   await alertmanager.stop();

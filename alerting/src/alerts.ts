@@ -67,7 +67,9 @@ export const ALERT_GROUP_INTERVALS: Record<AlertGroupId, string> = {
 
 export function dashboardLink(def: Pick<AlertDef, 'dashboard' | 'dashboardVars'>): Template {
   const parts: Template = [grafanaUrl, text(`/d/${DASHBOARDS[def.dashboard].uid}`)];
-  def.dashboardVars.forEach((name, index) => parts.push(text(`${index === 0 ? '?' : '&'}var-${name}=`), label(name)));
+  def.dashboardVars.forEach((name, index) =>
+    parts.push(text(`${index === 0 ? '?' : '&'}var-${name}=`), label(name)),
+  );
   return parts;
 }
 
@@ -90,8 +92,13 @@ function latencySloAlerts(): AlertDef[] {
         labels: { severity: 'warning', slo: slo.id },
         summary: [text(`${slo.flow} ${pct} above its SLO on `), label('target')],
         description: [
-          text(`Run `), label('testid'), text(' ('), label('profile'), text(`): ${pct} of ${K6_METRICS[metric].name} is `),
-          value('humanizeDuration'), text(`, objective < ${maxMs} ms (SLO ${slo.id}: ${slo.title}).`),
+          text(`Run `),
+          label('testid'),
+          text(' ('),
+          label('profile'),
+          text(`): ${pct} of ${K6_METRICS[metric].name} is `),
+          value('humanizeDuration'),
+          text(`, objective < ${maxMs} ms (SLO ${slo.id}: ${slo.title}).`),
         ],
         dashboard: FLOW_DASHBOARD[slo.flow] ?? 'oauth',
         dashboardVars: RUN_VARS,
@@ -111,10 +118,20 @@ function successRatioAlerts(): AlertDef[] {
         expr: `${selector(RECORDED_SERIES.successRatio, { slo: slo.id, ...NOT_PROBE })} < ${promNumber(objective)}`,
         for: SLO_FOR,
         labels: { severity: 'critical', slo: slo.id },
-        summary: [text(`${K6_METRICS[metric].name} below ${promNumber(objective * 100)}% for flow `), label('flow'), text(' on '), label('target')],
+        summary: [
+          text(`${K6_METRICS[metric].name} below ${promNumber(objective * 100)}% for flow `),
+          label('flow'),
+          text(' on '),
+          label('target'),
+        ],
         description: [
-          text('Run '), label('testid'), text(' ('), label('profile'), text(`): the worst tag set of ${K6_METRICS[metric].name} succeeds `),
-          value('humanizePercentage'), text(`, objective ≥ ${promNumber(objective * 100)}% (SLO ${slo.id}: ${slo.title}).`),
+          text('Run '),
+          label('testid'),
+          text(' ('),
+          label('profile'),
+          text(`): the worst tag set of ${K6_METRICS[metric].name} succeeds `),
+          value('humanizePercentage'),
+          text(`, objective ≥ ${promNumber(objective * 100)}% (SLO ${slo.id}: ${slo.title}).`),
         ],
         dashboard: metric === 'mcpSuccess' ? 'mcp' : 'oauth',
         dashboardVars: RUN_VARS,
@@ -132,8 +149,15 @@ function loadGeneratorAlert(): AlertDef {
     labels: { severity: 'warning' },
     summary: [text('k6 could not produce the requested load against '), label('target')],
     description: [
-      text('Run '), label('testid'), text(' scenario '), label('scenario'), text(' dropped '), value('humanize'),
-      text(` iterations (${K6_BUILTIN_SERIES.droppedIterations}): the load generator ran out of VUs or CPU, so this run's latency figures do not describe the load asked for.`),
+      text('Run '),
+      label('testid'),
+      text(' scenario '),
+      label('scenario'),
+      text(' dropped '),
+      value('humanize'),
+      text(
+        ` iterations (${K6_BUILTIN_SERIES.droppedIterations}): the load generator ran out of VUs or CPU, so this run's latency figures do not describe the load asked for.`,
+      ),
     ],
     dashboard: 'loadGenerator',
     dashboardVars: RUN_VARS,
@@ -160,8 +184,20 @@ function probeAlerts(): AlertDef[] {
     expr: `${probeTokenExpiry()} < ${below}`,
     for: SCRAPE_DOWN_FOR,
     labels: { severity },
-    summary: [text('Probe '), label('probe'), text(' credential for '), label('target'), text(' expires soon')],
-    description: [text('The credential (token or client secret) probe '), label('probe'), text(' uses expires in '), value('humanizeDuration'), text('; renew it before the probe starts failing.')],
+    summary: [
+      text('Probe '),
+      label('probe'),
+      text(' credential for '),
+      label('target'),
+      text(' expires soon'),
+    ],
+    description: [
+      text('The credential (token or client secret) probe '),
+      label('probe'),
+      text(' uses expires in '),
+      value('humanizeDuration'),
+      text('; renew it before the probe starts failing.'),
+    ],
     dashboard: 'probes',
     dashboardVars: PROBE_VARS,
   });
@@ -172,10 +208,22 @@ function probeAlerts(): AlertDef[] {
       expr: `${failingWithStep} or ${failingWithoutStep}`,
       for: '0s',
       labels: { severity: 'critical' },
-      summary: [text('Probe '), label('probe'), text(' failing against '), label('target'), text(' at step '), label('step')],
+      summary: [
+        text('Probe '),
+        label('probe'),
+        text(' failing against '),
+        label('target'),
+        text(' at step '),
+        label('step'),
+      ],
       description: [
-        text('Probe '), label('probe'), text(' has failed its last '), value('humanize'),
-        text(` runs in a row (alerts from ${PROBE_FAILING_RUNS}); failed step: `), label('step'), text('.'),
+        text('Probe '),
+        label('probe'),
+        text(' has failed its last '),
+        value('humanize'),
+        text(` runs in a row (alerts from ${PROBE_FAILING_RUNS}); failed step: `),
+        label('step'),
+        text('.'),
       ],
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
@@ -186,8 +234,20 @@ function probeAlerts(): AlertDef[] {
       expr: `((time() - ${lastRun}) > on (probe, target) (${PROBE_STALE_INTERVALS} * ${interval})) or ${neverRan}`,
       for: '0s',
       labels: { severity: 'warning' },
-      summary: [text('Probe '), label('probe'), text(' against '), label('target'), text(' has no recent result')],
-      description: [text('No result from probe '), label('probe'), text(' for '), value('humanizeDuration'), text(` (more than ${PROBE_STALE_INTERVALS}× its interval): the runner is not running it.`)],
+      summary: [
+        text('Probe '),
+        label('probe'),
+        text(' against '),
+        label('target'),
+        text(' has no recent result'),
+      ],
+      description: [
+        text('No result from probe '),
+        label('probe'),
+        text(' for '),
+        value('humanizeDuration'),
+        text(` (more than ${PROBE_STALE_INTERVALS}× its interval): the runner is not running it.`),
+      ],
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
     },
@@ -198,7 +258,13 @@ function probeAlerts(): AlertDef[] {
       for: '0s',
       labels: { severity: 'warning' },
       summary: [text('tools/list of '), label('target'), text(' changed')],
-      description: [text('Probe '), label('probe'), text(' saw the tools/list hash change '), value('humanize'), text(` time(s) in the last ${TOOLS_DRIFT_WINDOW}: a tool was added, removed or changed its schema.`)],
+      description: [
+        text('Probe '),
+        label('probe'),
+        text(' saw the tools/list hash change '),
+        value('humanize'),
+        text(` time(s) in the last ${TOOLS_DRIFT_WINDOW}: a tool was added, removed or changed its schema.`),
+      ],
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
     },
@@ -211,7 +277,11 @@ function probeAlerts(): AlertDef[] {
       for: SCRAPE_DOWN_FOR,
       labels: { severity: 'critical', probe: 'all', target: 'all' },
       summary: [text('Vigil runner '), label('instance'), text(' is down')],
-      description: [text(`Prometheus cannot scrape the runner (up = `), value('humanize'), text('): no probe runs and no load test can start.')],
+      description: [
+        text(`Prometheus cannot scrape the runner (up = `),
+        value('humanize'),
+        text('): no probe runs and no load test can start.'),
+      ],
       dashboard: 'probes',
       dashboardVars: [],
     },
@@ -224,9 +294,11 @@ function resourceAlerts(): AlertDef[] {
   for (const slo of SLOS as readonly Slo[]) {
     const i = slo.indicator;
     if (i.kind !== 'resource') continue;
-    const series = i.resource === 'rss_bytes' ? RECORDED_SERIES.targetResidentMemory : RECORDED_SERIES.targetCpuRatio;
+    const series =
+      i.resource === 'rss_bytes' ? RECORDED_SERIES.targetResidentMemory : RECORDED_SERIES.targetCpuRatio;
     const format = i.resource === 'rss_bytes' ? 'humanize1024' : 'humanizePercentage';
-    const shown = (v: number) => (i.resource === 'rss_bytes' ? `${promNumber(v / 1024 / 1024)} MiB` : `${promNumber(v * 100)}%`);
+    const shown = (v: number) =>
+      i.resource === 'rss_bytes' ? `${promNumber(v / 1024 / 1024)} MiB` : `${promNumber(v * 100)}%`;
     const what = i.resource === 'rss_bytes' ? 'resident memory' : 'CPU';
     for (const [severity, bound, condition] of [
       ['warning', i.max, ` unless on (target) ${stressActive}`],
@@ -240,8 +312,13 @@ function resourceAlerts(): AlertDef[] {
         labels: { severity, flow: slo.flow },
         summary: [text(`Target `), label('target'), text(` ${what} above ${shown(bound)}`)],
         description: [
-          text(`${what} of `), label('instance'), text(' is '), value(format),
-          text(`, bound ${shown(bound)}${severity === 'warning' ? ' outside stress runs' : ' even under stress'} (SLO ${slo.id}: ${slo.title}).`),
+          text(`${what} of `),
+          label('instance'),
+          text(' is '),
+          value(format),
+          text(
+            `, bound ${shown(bound)}${severity === 'warning' ? ' outside stress runs' : ' even under stress'} (SLO ${slo.id}: ${slo.title}).`,
+          ),
         ],
         dashboard: 'targetResources',
         dashboardVars: ['target'],
@@ -261,7 +338,13 @@ function targetAlerts(): AlertDef[] {
       for: SCRAPE_DOWN_FOR,
       labels: { severity: 'critical', flow: 'server_resources' },
       summary: [text('Target '), label('target'), text(' is down')],
-      description: [text('Prometheus cannot scrape '), label('instance'), text(' (up = '), value('humanize'), text('); its SLO alerts are silenced while it is down.')],
+      description: [
+        text('Prometheus cannot scrape '),
+        label('instance'),
+        text(' (up = '),
+        value('humanize'),
+        text('); its SLO alerts are silenced while it is down.'),
+      ],
       dashboard: 'targetResources',
       dashboardVars: ['target'],
     },
@@ -276,7 +359,11 @@ function targetAlerts(): AlertDef[] {
       for: RESOURCE_FOR,
       labels: { severity: 'warning', flow: sessionStore.flow },
       summary: [text('Session store of '), label('target'), text(' is slow')],
-      description: [text('Redis operation p95 is '), value('humanizeDuration'), text(`, objective < ${maxMs} ms (SLO ${sessionStore.id}: ${sessionStore.title}).`)],
+      description: [
+        text('Redis operation p95 is '),
+        value('humanizeDuration'),
+        text(`, objective < ${maxMs} ms (SLO ${sessionStore.id}: ${sessionStore.title}).`),
+      ],
       dashboard: 'targetResources',
       dashboardVars: ['target'],
     });
@@ -294,11 +381,25 @@ function burnRateAlerts(): AlertDef[] {
       alert: 'VigilProbeErrorBudgetBurn',
       expr: `${probeFailureRatioSeries(policy.long)} > ${threshold} and ${probeFailureRatioSeries(policy.short)} > ${threshold}`,
       for: policy.for,
-      labels: { severity: policy.severity, slo: slo.id, long_window: policy.long, short_window: policy.short },
-      summary: [text('Probe '), label('probe'), text(` burns its error budget ${burn}× too fast on `), label('target')],
+      labels: {
+        severity: policy.severity,
+        slo: slo.id,
+        long_window: policy.long,
+        short_window: policy.short,
+      },
+      summary: [
+        text('Probe '),
+        label('probe'),
+        text(` burns its error budget ${burn}× too fast on `),
+        label('target'),
+      ],
       description: [
-        text(`Failure ratio `), value('humanizePercentage'), text(` over ${policy.long} (and over ${policy.short}) exceeds ${burn}× the budget of ${slo.id} `),
-        text(`(${promNumber(slo.indicator.objective * 100)}% over ${slo.indicator.windowDays} d): ${promNumber(policy.budgetFraction * 100)}% of the budget gone in ${policy.long}.`),
+        text(`Failure ratio `),
+        value('humanizePercentage'),
+        text(` over ${policy.long} (and over ${policy.short}) exceeds ${burn}× the budget of ${slo.id} `),
+        text(
+          `(${promNumber(slo.indicator.objective * 100)}% over ${slo.indicator.windowDays} d): ${promNumber(policy.budgetFraction * 100)}% of the budget gone in ${policy.long}.`,
+        ),
       ],
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
@@ -307,5 +408,12 @@ function burnRateAlerts(): AlertDef[] {
 }
 
 export function alertDefinitions(): AlertDef[] {
-  return [...latencySloAlerts(), ...successRatioAlerts(), loadGeneratorAlert(), ...probeAlerts(), ...targetAlerts(), ...burnRateAlerts()];
+  return [
+    ...latencySloAlerts(),
+    ...successRatioAlerts(),
+    loadGeneratorAlert(),
+    ...probeAlerts(),
+    ...targetAlerts(),
+    ...burnRateAlerts(),
+  ];
 }

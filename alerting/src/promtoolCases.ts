@@ -19,7 +19,14 @@ import {
 } from '@vigil/scenarios/catalog';
 import type { AlertDef } from './alerts.ts';
 import { availabilitySlo, burnRateThreshold } from './burnRate.ts';
-import { BURN_RATE_POLICIES, PROBE_FAILING_RUNS, PROBE_STALE_INTERVALS, TOKEN_EXPIRY_CRITICAL_SECONDS, TOKEN_EXPIRY_WARNING_SECONDS, type Severity } from './settings.ts';
+import {
+  BURN_RATE_POLICIES,
+  PROBE_FAILING_RUNS,
+  PROBE_STALE_INTERVALS,
+  TOKEN_EXPIRY_CRITICAL_SECONDS,
+  TOKEN_EXPIRY_WARNING_SECONDS,
+  type Severity,
+} from './settings.ts';
 
 /** A stretch of an input series: a constant gauge or a counter growing by `perStep` each sample. */
 export type Segment = { gauge: number } | { perStep: number; from?: number };
@@ -61,7 +68,13 @@ function latencyCases(): AlertCase[] {
         fires: ['warning'],
         match: (def: AlertDef) => def.labels.slo === slo.id,
         interval: '5s',
-        inputs: [{ series: selector(flowLatencySeries(slo.indicator.quantile), labels), under: { gauge: bound * JUST_UNDER }, breach: { gauge: bound * 1.5 } }],
+        inputs: [
+          {
+            series: selector(flowLatencySeries(slo.indicator.quantile), labels),
+            under: { gauge: bound * JUST_UNDER },
+            breach: { gauge: bound * 1.5 },
+          },
+        ],
         labels,
         value: bound * 1.5,
       },
@@ -81,7 +94,13 @@ function successCases(): AlertCase[] {
         match: (def: AlertDef) => def.labels.slo === slo.id,
         interval: '5s',
         // Exactly the objective is within it (≥).
-        inputs: [{ series: selector(RECORDED_SERIES.successRatio, labels), under: { gauge: slo.indicator.objective }, breach: { gauge: 0.9 } }],
+        inputs: [
+          {
+            series: selector(RECORDED_SERIES.successRatio, labels),
+            under: { gauge: slo.indicator.objective },
+            breach: { gauge: 0.9 },
+          },
+        ],
         labels,
         value: 0.9,
       },
@@ -101,9 +120,23 @@ function probeCases(): AlertCase[] {
       interval: '10s',
       // Just under: one failed run (a blip) with the same failed step stays quiet.
       inputs: [
-        { series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE), under: { gauge: PROBE_FAILING_RUNS - 1 }, breach: { gauge: PROBE_FAILING_RUNS }, recover: { gauge: 0 } },
-        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'token' }), under: { gauge: 0 }, breach: { gauge: 0 }, recover: { gauge: 1 } },
-        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }), under: { gauge: 1 }, breach: { gauge: 1 } },
+        {
+          series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE),
+          under: { gauge: PROBE_FAILING_RUNS - 1 },
+          breach: { gauge: PROBE_FAILING_RUNS },
+          recover: { gauge: 0 },
+        },
+        {
+          series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'token' }),
+          under: { gauge: 0 },
+          breach: { gauge: 0 },
+          recover: { gauge: 1 },
+        },
+        {
+          series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }),
+          under: { gauge: 1 },
+          breach: { gauge: 1 },
+        },
       ],
       labels: { ...PROBE, step: 'token' },
       value: PROBE_FAILING_RUNS,
@@ -114,8 +147,17 @@ function probeCases(): AlertCase[] {
       fires: ['critical'],
       interval: '10s',
       inputs: [
-        { series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE), under: { gauge: PROBE_FAILING_RUNS - 1 }, breach: { gauge: PROBE_FAILING_RUNS + 1 }, recover: { gauge: 0 } },
-        { series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }), under: { gauge: 1 }, breach: { gauge: 1 } },
+        {
+          series: selector(RUNNER_SERIES.probeConsecutiveFailures, PROBE),
+          under: { gauge: PROBE_FAILING_RUNS - 1 },
+          breach: { gauge: PROBE_FAILING_RUNS + 1 },
+          recover: { gauge: 0 },
+        },
+        {
+          series: selector(RUNNER_SERIES.probeStepSuccess, { ...PROBE, step: 'discovery' }),
+          under: { gauge: 1 },
+          breach: { gauge: 1 },
+        },
       ],
       labels: { ...PROBE, step: 'none' },
       value: PROBE_FAILING_RUNS + 1,
@@ -126,9 +168,18 @@ function probeCases(): AlertCase[] {
       fires: ['warning'],
       interval: '10s',
       inputs: [
-        { series: selector(RUNNER_SERIES.probeInterval, PROBE), under: { gauge: interval }, breach: { gauge: interval } },
+        {
+          series: selector(RUNNER_SERIES.probeInterval, PROBE),
+          under: { gauge: interval },
+          breach: { gauge: interval },
+        },
         // Under: the last result is always 2.5 intervals old (just under 3); breach: no new result.
-        { series: selector(RUNNER_SERIES.probeLastRun, PROBE), under: { perStep: 10, from: -2.5 * interval }, breach: { perStep: 0 }, recover: { gauge: 10_000 } },
+        {
+          series: selector(RUNNER_SERIES.probeLastRun, PROBE),
+          under: { perStep: 10, from: -2.5 * interval },
+          breach: { perStep: 0 },
+          recover: { gauge: 10_000 },
+        },
       ],
       labels: expiryLabels,
       // The timestamp freezes at the value it would have had at the breach start.
@@ -140,9 +191,18 @@ function probeCases(): AlertCase[] {
       fires: ['warning'],
       interval: '10s',
       inputs: [
-        { series: selector(RUNNER_SERIES.probeInterval, PROBE), under: { gauge: interval }, breach: { gauge: interval } },
+        {
+          series: selector(RUNNER_SERIES.probeInterval, PROBE),
+          under: { gauge: interval },
+          breach: { gauge: interval },
+        },
         // Under: the runner (re)started 2.5 intervals ago; breach: it keeps running, the probe never does.
-        { series: selector('process_start_time_seconds', { job: PROBE.job, instance: PROBE.instance }), under: { perStep: 10, from: -2.5 * interval }, breach: { perStep: 0 }, recover: { gauge: 10_000 } },
+        {
+          series: selector('process_start_time_seconds', { job: PROBE.job, instance: PROBE.instance }),
+          under: { perStep: 10, from: -2.5 * interval },
+          breach: { perStep: 0 },
+          recover: { gauge: 10_000 },
+        },
       ],
       labels: expiryLabels,
       value: (evalSeconds, breachStart) => evalSeconds - (breachStart - 2.5 * interval),
@@ -153,7 +213,14 @@ function probeCases(): AlertCase[] {
       fires: ['warning'],
       interval: '1m',
       clears: '15m',
-      inputs: [{ series: selector(RUNNER_SERIES.probeToolsHashChanges, PROBE), under: { gauge: 0 }, breach: { gauge: 1 }, recover: { gauge: 1 } }],
+      inputs: [
+        {
+          series: selector(RUNNER_SERIES.probeToolsHashChanges, PROBE),
+          under: { gauge: 0 },
+          breach: { gauge: 1 },
+          recover: { gauge: 1 },
+        },
+      ],
       labels: expiryLabels,
       value: 1,
     },
@@ -162,7 +229,13 @@ function probeCases(): AlertCase[] {
       name: 'expires within a day',
       fires: ['warning'],
       interval: '15s',
-      inputs: [{ series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE), under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 }, breach: { gauge: TOKEN_EXPIRY_WARNING_SECONDS / 2 } }],
+      inputs: [
+        {
+          series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE),
+          under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 },
+          breach: { gauge: TOKEN_EXPIRY_WARNING_SECONDS / 2 },
+        },
+      ],
       labels: expiryLabels,
       value: TOKEN_EXPIRY_WARNING_SECONDS / 2,
     },
@@ -171,7 +244,13 @@ function probeCases(): AlertCase[] {
       name: 'expires within the critical bound',
       fires: ['warning', 'critical'],
       interval: '15s',
-      inputs: [{ series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE), under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 }, breach: { gauge: TOKEN_EXPIRY_CRITICAL_SECONDS / 2 } }],
+      inputs: [
+        {
+          series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE),
+          under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 },
+          breach: { gauge: TOKEN_EXPIRY_CRITICAL_SECONDS / 2 },
+        },
+      ],
       labels: expiryLabels,
       value: TOKEN_EXPIRY_CRITICAL_SECONDS / 2,
     },
@@ -180,7 +259,13 @@ function probeCases(): AlertCase[] {
       name: 'runner scrape fails',
       fires: ['critical'],
       interval: '15s',
-      inputs: [{ series: selector('up', { job: SCRAPE_JOBS.runner, instance: PROBE.instance }), under: { gauge: 1 }, breach: { gauge: 0 } }],
+      inputs: [
+        {
+          series: selector('up', { job: SCRAPE_JOBS.runner, instance: PROBE.instance }),
+          under: { gauge: 1 },
+          breach: { gauge: 0 },
+        },
+      ],
       labels: { job: SCRAPE_JOBS.runner, instance: PROBE.instance },
       value: 0,
     },
@@ -194,8 +279,16 @@ function probeCases(): AlertCase[] {
         match: (def) => def.labels.long_window === policy.long,
         interval: '30s',
         inputs: [
-          { series: selector(probeFailureRatioSeries(policy.long), probeLabels), under: { gauge: threshold * JUST_UNDER }, breach: { gauge: threshold * 2 } },
-          { series: selector(probeFailureRatioSeries(policy.short), probeLabels), under: { gauge: threshold * 3 }, breach: { gauge: threshold * 3 } },
+          {
+            series: selector(probeFailureRatioSeries(policy.long), probeLabels),
+            under: { gauge: threshold * JUST_UNDER },
+            breach: { gauge: threshold * 2 },
+          },
+          {
+            series: selector(probeFailureRatioSeries(policy.short), probeLabels),
+            under: { gauge: threshold * 3 },
+            breach: { gauge: threshold * 3 },
+          },
         ],
         labels: probeLabels,
         value: threshold * 2,
@@ -208,12 +301,14 @@ function targetCases(): AlertCase[] {
   const memory = (SLOS as readonly Slo[]).find((s) => s.id === 'server_memory')?.indicator;
   const cpu = (SLOS as readonly Slo[]).find((s) => s.id === 'server_cpu')?.indicator;
   const store = slosOfKind('target_latency')[0]?.indicator;
-  if (memory?.kind !== 'resource' || cpu?.kind !== 'resource' || store?.kind !== 'target_latency') throw new Error('SLOS: resource SLOs missing');
+  if (memory?.kind !== 'resource' || cpu?.kind !== 'resource' || store?.kind !== 'target_latency')
+    throw new Error('SLOS: resource SLOs missing');
   const rss = selector(TARGET_SERIES.residentMemory, TARGET_INSTANCE);
   const cpuSeries = selector(TARGET_SERIES.cpuSeconds, TARGET_INSTANCE);
   const perStep = (ratio: number) => ratio * 15;
   const midMemory = Math.round((memory.max + memory.maxUnderStress) / 2 / 1024 / 1024) * 1024 * 1024;
-  const bucket = (le: string) => selector(`${TARGET_SERIES.redisOperationDuration}_bucket`, { ...TARGET_INSTANCE, le });
+  const bucket = (le: string) =>
+    selector(`${TARGET_SERIES.redisOperationDuration}_bucket`, { ...TARGET_INSTANCE, le });
   const boundSeconds = store.maxMs / 1000;
   // Under: every operation in (bound/2, bound] → p95 just under the bound; breach: all in (2.5, 5] × bound.
   const les = [boundSeconds / 2, boundSeconds, boundSeconds * 2.5, boundSeconds * 5];
@@ -246,7 +341,13 @@ function targetCases(): AlertCase[] {
       name: 'above the stress bound',
       fires: ['warning', 'critical'],
       interval: '15s',
-      inputs: [{ series: rss, under: { gauge: memory.max - 1024 * 1024 }, breach: { gauge: memory.maxUnderStress + 64 * 1024 * 1024 } }],
+      inputs: [
+        {
+          series: rss,
+          under: { gauge: memory.max - 1024 * 1024 },
+          breach: { gauge: memory.maxUnderStress + 64 * 1024 * 1024 },
+        },
+      ],
       labels: TARGET_LABELS,
       value: memory.maxUnderStress + 64 * 1024 * 1024,
     },
@@ -256,7 +357,13 @@ function targetCases(): AlertCase[] {
       fires: ['warning'],
       interval: '15s',
       settle: '1m',
-      inputs: [{ series: cpuSeries, under: { perStep: perStep(cpu.max - 0.01) }, breach: { perStep: perStep((cpu.max + cpu.maxUnderStress) / 2) } }],
+      inputs: [
+        {
+          series: cpuSeries,
+          under: { perStep: perStep(cpu.max - 0.01) },
+          breach: { perStep: perStep((cpu.max + cpu.maxUnderStress) / 2) },
+        },
+      ],
       labels: TARGET_LABELS,
       value: (cpu.max + cpu.maxUnderStress) / 2,
     },
@@ -267,8 +374,21 @@ function targetCases(): AlertCase[] {
       interval: '15s',
       settle: '1m',
       inputs: [
-        { series: cpuSeries, under: { perStep: perStep(cpu.max - 0.01) }, breach: { perStep: perStep(cpu.maxUnderStress + 0.05) } },
-        { series: selector(K6_BUILTIN_SERIES.vus, { testid: 'stress-1', target: TARGET_LABELS.target, profile: 'stress', kind: 'load' }), under: { gauge: 50 }, breach: { gauge: 50 } },
+        {
+          series: cpuSeries,
+          under: { perStep: perStep(cpu.max - 0.01) },
+          breach: { perStep: perStep(cpu.maxUnderStress + 0.05) },
+        },
+        {
+          series: selector(K6_BUILTIN_SERIES.vus, {
+            testid: 'stress-1',
+            target: TARGET_LABELS.target,
+            profile: 'stress',
+            kind: 'load',
+          }),
+          under: { gauge: 50 },
+          breach: { gauge: 50 },
+        },
       ],
       labels: TARGET_LABELS,
       value: cpu.maxUnderStress + 0.05,
@@ -294,14 +414,26 @@ function loadGeneratorCases(): AlertCase[] {
       name: 'iterations dropped',
       fires: ['warning'],
       interval: '5s',
-      inputs: [{ series: selector(RECORDED_SERIES.droppedIterations, labels), under: { gauge: 0 }, breach: { gauge: 12 } }],
+      inputs: [
+        {
+          series: selector(RECORDED_SERIES.droppedIterations, labels),
+          under: { gauge: 0 },
+          breach: { gauge: 12 },
+        },
+      ],
       labels,
       value: 12,
     },
   ];
 }
 
-export const ALERT_CASES: AlertCase[] = [...latencyCases(), ...successCases(), ...loadGeneratorCases(), ...probeCases(), ...targetCases()];
+export const ALERT_CASES: AlertCase[] = [
+  ...latencyCases(),
+  ...successCases(),
+  ...loadGeneratorCases(),
+  ...probeCases(),
+  ...targetCases(),
+];
 
 /** Recording rules promtool can test (float inputs): the probe failure ratios. */
 export const RECORDING_CASES = [
@@ -311,14 +443,20 @@ export const RECORDING_CASES = [
     steps: 130,
     inputs: [
       { series: selector(RUNNER_SERIES.probeSuccess, PROBE), segment: { gauge: 0 } as Segment },
-      { series: selector(RUNNER_SERIES.probeSuccess, { ...PROBE, probe: 'healthy' }), segment: { gauge: 1 } as Segment },
+      {
+        series: selector(RUNNER_SERIES.probeSuccess, { ...PROBE, probe: 'healthy' }),
+        segment: { gauge: 1 } as Segment,
+      },
     ],
     expect: [
       {
         expr: probeFailureRatioSeries('5m'),
         evalTime: '1h',
         samples: [
-          { labels: `${probeFailureRatioSeries('5m')}{probe="${PROBE.probe}", target="${PROBE.target}"}`, value: 1 },
+          {
+            labels: `${probeFailureRatioSeries('5m')}{probe="${PROBE.probe}", target="${PROBE.target}"}`,
+            value: 1,
+          },
           { labels: `${probeFailureRatioSeries('5m')}{probe="healthy", target="${PROBE.target}"}`, value: 0 },
         ],
       },

@@ -34,9 +34,16 @@ function roundUp(seconds: number, step: number): number {
 }
 
 function definitionsFor(testCase: AlertCase, defs: AlertDef[]): AlertDef[] {
-  const matching = defs.filter((def) => def.alert === testCase.alert && testCase.fires.includes(def.labels.severity) && (testCase.match?.(def) ?? true));
+  const matching = defs.filter(
+    (def) =>
+      def.alert === testCase.alert &&
+      testCase.fires.includes(def.labels.severity) &&
+      (testCase.match?.(def) ?? true),
+  );
   if (matching.length !== testCase.fires.length) {
-    throw new Error(`promtool case "${testCase.name}": expected ${testCase.fires.length} rule(s) of ${testCase.alert}, found ${matching.length}`);
+    throw new Error(
+      `promtool case "${testCase.name}": expected ${testCase.fires.length} rule(s) of ${testCase.alert}, found ${matching.length}`,
+    );
   }
   return matching;
 }
@@ -75,9 +82,17 @@ function alertTest(testCase: AlertCase, defs: AlertDef[]) {
     { eval_time: `${quietAt}s`, alertname: first.alert, exp_alerts: [] },
   ];
   if (forSeconds > 0) {
-    checks.push({ eval_time: `${roundUp(breachStart, groupInterval) + forSeconds - groupInterval}s`, alertname: first.alert, exp_alerts: [] });
+    checks.push({
+      eval_time: `${roundUp(breachStart, groupInterval) + forSeconds - groupInterval}s`,
+      alertname: first.alert,
+      exp_alerts: [],
+    });
   }
-  checks.push({ eval_time: `${firingAt}s`, alertname: first.alert, exp_alerts: matching.map((def) => expectedAlert(def, testCase, value)) });
+  checks.push({
+    eval_time: `${firingAt}s`,
+    alertname: first.alert,
+    exp_alerts: matching.map((def) => expectedAlert(def, testCase, value)),
+  });
   checks.push({ eval_time: `${resolvedAt}s`, alertname: first.alert, exp_alerts: [] });
   return {
     name: `${first.alert}: ${testCase.name}`,
@@ -98,16 +113,28 @@ function recordingTest(testCase: (typeof RECORDING_CASES)[number]) {
   return {
     name: `recording: ${testCase.name}`,
     interval: testCase.interval,
-    input_series: testCase.inputs.map((input) => ({ series: input.series, values: seriesValues([{ segment: input.segment, steps: testCase.steps }]) })),
-    promql_expr_test: testCase.expect.map((e) => ({ expr: e.expr, eval_time: e.evalTime, exp_samples: e.samples })),
+    input_series: testCase.inputs.map((input) => ({
+      series: input.series,
+      values: seriesValues([{ segment: input.segment, steps: testCase.steps }]),
+    })),
+    promql_expr_test: testCase.expect.map((e) => ({
+      expr: e.expr,
+      eval_time: e.evalTime,
+      exp_samples: e.samples,
+    })),
   };
 }
 
 /** Every alert definition must have at least one case: a new alert without a test fails generation. */
 function assertEveryAlertTested(defs: AlertDef[]): void {
   for (const def of defs) {
-    const tested = ALERT_CASES.some((c) => c.alert === def.alert && c.fires.includes(def.labels.severity) && (c.match?.(def) ?? true));
-    if (!tested) throw new Error(`alert ${def.alert} (${def.labels.severity}, ${def.expr.slice(0, 60)}…) has no promtool case in promtoolCases.ts`);
+    const tested = ALERT_CASES.some(
+      (c) => c.alert === def.alert && c.fires.includes(def.labels.severity) && (c.match?.(def) ?? true),
+    );
+    if (!tested)
+      throw new Error(
+        `alert ${def.alert} (${def.labels.severity}, ${def.expr.slice(0, 60)}…) has no promtool case in promtoolCases.ts`,
+      );
   }
 }
 
@@ -115,9 +142,12 @@ export function promtoolTestsYaml(): string {
   const defs = alertDefinitions();
   assertEveryAlertTested(defs);
   const relative = (file: string) => path.relative(path.dirname(PROMTOOL_TESTS_FILE), file);
-  return toYaml('promtool unit tests: every alert fires after its `for`, stays quiet under its objective, resolves, carries its labels.', {
-    rule_files: [relative(RECORDING_RULES_FILE), relative(ALERT_RULES_FILE)],
-    evaluation_interval: '5s',
-    tests: [...ALERT_CASES.map((c) => alertTest(c, defs)), ...RECORDING_CASES.map(recordingTest)],
-  });
+  return toYaml(
+    'promtool unit tests: every alert fires after its `for`, stays quiet under its objective, resolves, carries its labels.',
+    {
+      rule_files: [relative(RECORDING_RULES_FILE), relative(ALERT_RULES_FILE)],
+      evaluation_interval: '5s',
+      tests: [...ALERT_CASES.map((c) => alertTest(c, defs)), ...RECORDING_CASES.map(recordingTest)],
+    },
+  );
 }

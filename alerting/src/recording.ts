@@ -76,7 +76,11 @@ export function recordingRules(): RuleFile<RecordingRule> {
       {
         name: 'vigil-k6-recording',
         interval: FAST_INTERVAL,
-        rules: [...latencyRules(), ...successRules(), { record: RECORDED_SERIES.droppedIterations, expr: k6DroppedIterationsByRun() }],
+        rules: [
+          ...latencyRules(),
+          ...successRules(),
+          { record: RECORDED_SERIES.droppedIterations, expr: k6DroppedIterationsByRun() },
+        ],
       },
       { name: 'vigil-target-recording', interval: SCRAPED_INTERVAL, rules: targetRules() },
       { name: 'vigil-probe-burn-recording', interval: BURN_RATE_INTERVAL, rules: probeBurnRules() },

@@ -2,7 +2,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { ALERT_GROUP_INTERVALS, alertDefinitions, dashboardLink, type AlertDef, type AlertGroupId } from './alerts.ts';
+import {
+  ALERT_GROUP_INTERVALS,
+  alertDefinitions,
+  dashboardLink,
+  type AlertDef,
+  type AlertGroupId,
+} from './alerts.ts';
 import { recordingRules } from './recording.ts';
 import type { AlertingRule, RuleFile } from './rules.ts';
 import { toGoTemplate } from './template.ts';
@@ -51,8 +57,14 @@ export function toYaml(header: string, document: unknown): string {
 /** Every generated file: path → content. */
 export function generatedFiles(promtoolTests: () => string): Record<string, string> {
   return {
-    [RECORDING_RULES_FILE]: toYaml('Recording rules: k6 native histograms → per-run float quantiles, success ratios, probe failure ratios, target resources.', recordingRules()),
-    [ALERT_RULES_FILE]: toYaml('Alert rules: SLO breaches, probes, target and runner health, error-budget burn rates.', alertRuleFile()),
+    [RECORDING_RULES_FILE]: toYaml(
+      'Recording rules: k6 native histograms → per-run float quantiles, success ratios, probe failure ratios, target resources.',
+      recordingRules(),
+    ),
+    [ALERT_RULES_FILE]: toYaml(
+      'Alert rules: SLO breaches, probes, target and runner health, error-budget burn rates.',
+      alertRuleFile(),
+    ),
     [PROMTOOL_TESTS_FILE]: promtoolTests(),
   };
 }

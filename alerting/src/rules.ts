@@ -33,6 +33,8 @@ export function promNumber(value: number): string {
 export function durationSeconds(duration: string): number {
   const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(duration);
   if (!match) throw new Error(`duration: "${duration}" is not a single-unit Prometheus duration`);
-  const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'
+  ];
   return Number(match[1]) * factor;
 }

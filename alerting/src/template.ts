@@ -9,10 +9,7 @@ import { DEFAULT_GRAFANA_URL, GRAFANA_URL_EXTERNAL_LABEL } from './settings.ts';
 export type ValueFormat = 'humanize' | 'humanizeDuration' | 'humanizePercentage' | 'humanize1024';
 
 export type TemplatePart =
-  | { text: string }
-  | { label: string }
-  | { value: ValueFormat }
-  | { grafanaUrl: true };
+  { text: string } | { label: string } | { value: ValueFormat } | { grafanaUrl: true };
 
 export type Template = TemplatePart[];
 
@@ -75,7 +72,12 @@ function humanizeDuration(v: number): string {
     const sign = v < 0 ? '-' : '';
     const abs = Math.abs(v);
     const whole = Math.trunc(abs);
-    const [d, h, m, s] = [Math.trunc(whole / 86400), Math.trunc(whole / 3600) % 24, Math.trunc(whole / 60) % 60, whole % 60];
+    const [d, h, m, s] = [
+      Math.trunc(whole / 86400),
+      Math.trunc(whole / 3600) % 24,
+      Math.trunc(whole / 60) % 60,
+      whole % 60,
+    ];
     if (d !== 0) return `${sign}${d}d ${h}h ${m}m ${s}s`;
     if (h !== 0) return `${sign}${h}h ${m}m ${s}s`;
     if (m !== 0) return `${sign}${m}m ${s}s`;
@@ -96,7 +98,9 @@ export function formatValue(format: ValueFormat, v: number): string {
     case 'humanizePercentage':
       return `${goFormatG4(v * 100)}%`;
     case 'humanize1024':
-      return Math.abs(v) <= 1 ? goFormatG4(v) : scaled(v, ['ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi'], 1024, true);
+      return Math.abs(v) <= 1
+        ? goFormatG4(v)
+        : scaled(v, ['ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi', 'Yi'], 1024, true);
   }
 }
 

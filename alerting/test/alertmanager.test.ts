@@ -9,7 +9,13 @@ const SHIPPED = path.join(ALERTING_DIR, 'alertmanager.yml');
 const EXAMPLE = path.join(ALERTING_DIR, 'alertmanager.receivers.example.yml');
 
 async function routeOf(configFile: string, labels: Record<string, string>): Promise<string> {
-  const args = ['config', 'routes', 'test', `--config.file=${configFile}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+  const args = [
+    'config',
+    'routes',
+    'test',
+    `--config.file=${configFile}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  ];
   const result = await run(AMTOOL, args);
   expect(result.code, result.stderr).toBe(0);
   return result.stdout.trim();
@@ -23,9 +29,15 @@ describe('alertmanager.yml', () => {
   });
 
   it.each([
-    [{ alertname: 'VigilProbeFailing', severity: 'critical', target: 'demo', probe: 'walk' }, 'vigil-critical'],
+    [
+      { alertname: 'VigilProbeFailing', severity: 'critical', target: 'demo', probe: 'walk' },
+      'vigil-critical',
+    ],
     [{ alertname: 'VigilTargetDown', severity: 'critical', target: 'demo' }, 'vigil-critical'],
-    [{ alertname: 'VigilFlowLatencySloBreach', severity: 'warning', target: 'demo', flow: 'auth_flow' }, 'vigil-default'],
+    [
+      { alertname: 'VigilFlowLatencySloBreach', severity: 'warning', target: 'demo', flow: 'auth_flow' },
+      'vigil-default',
+    ],
     [{ alertname: 'SomethingElse' }, 'vigil-default'],
   ])('routes %o to %s', async (labels, receiver) => {
     expect(await routeOf(SHIPPED, labels)).toBe(receiver);
@@ -44,7 +56,8 @@ describe('alertmanager.yml', () => {
     for (const file of [SHIPPED, EXAMPLE]) {
       const text = await readFile(file, 'utf8');
       const referenced = new Set([...text.matchAll(/Vigil[A-Z][A-Za-z]+/g)].map((m) => m[0]));
-      for (const name of referenced) expect(known.has(name), `${path.basename(file)} names ${name}`).toBe(true);
+      for (const name of referenced)
+        expect(known.has(name), `${path.basename(file)} names ${name}`).toBe(true);
     }
   });
 
@@ -52,11 +65,21 @@ describe('alertmanager.yml', () => {
     const text = await readFile(SHIPPED, 'utf8');
     const inhibited = /alertname=~"([^"]+)"/.exec(text)?.[1]?.split('|') ?? [];
     const sloAlerts = alertDefinitions().filter((def) => def.labels.slo || def.labels.flow);
-    for (const def of sloAlerts) if (def.alert !== 'VigilTargetDown') expect(inhibited, def.alert).toContain(def.alert);
+    for (const def of sloAlerts)
+      if (def.alert !== 'VigilTargetDown') expect(inhibited, def.alert).toContain(def.alert);
   });
 
   it('renders the notification templates', async () => {
-    const result = await run(AMTOOL, ['template', 'render', '--template.glob=templates/*.tmpl', '--template.text={{ template "vigil.title" . }}'], ALERTING_DIR);
+    const result = await run(
+      AMTOOL,
+      [
+        'template',
+        'render',
+        '--template.glob=templates/*.tmpl',
+        '--template.text={{ template "vigil.title" . }}',
+      ],
+      ALERTING_DIR,
+    );
     expect(result.code, result.stderr).toBe(0);
     // amtool's sample data has the status "alertstatus" and no alerts: this proves the templates parse and resolve.
     expect(result.stdout.trim()).toBe('[ALERTSTATUS]');

@@ -8,10 +8,16 @@ import { promtoolTestsYaml } from '../src/promtoolTests.ts';
 import { ALERTING_DIR, generatedFiles } from '../src/ruleFiles.ts';
 
 describe('generated files', () => {
-  it.each(Object.entries(generatedFiles(promtoolTestsYaml)))('%s is up to date (run `npm run generate -w alerting`)', async (file, expected) => {
-    const committed = await readFile(file, 'utf8').catch(() => '');
-    expect(committed, `${path.relative(ALERTING_DIR, file)} is stale: run npm run generate -w alerting`).toBe(expected);
-  });
+  it.each(Object.entries(generatedFiles(promtoolTestsYaml)))(
+    '%s is up to date (run `npm run generate -w alerting`)',
+    async (file, expected) => {
+      const committed = await readFile(file, 'utf8').catch(() => '');
+      expect(
+        committed,
+        `${path.relative(ALERTING_DIR, file)} is stale: run npm run generate -w alerting`,
+      ).toBe(expected);
+    },
+  );
 
   it('has one latency alert per latency SLO, with the catalog bound in seconds', () => {
     const latencySlos = slosOfKind('latency');
@@ -28,7 +34,14 @@ describe('generated files', () => {
   it('gives every alert severity, flow or probe, target, summary, description with the value, dashboard link', async () => {
     const { ALERT_RULES_FILE } = await import('../src/ruleFiles.ts');
     const file = parse(await readFile(ALERT_RULES_FILE, 'utf8')) as {
-      groups: Array<{ rules: Array<{ alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }> }>;
+      groups: Array<{
+        rules: Array<{
+          alert: string;
+          expr: string;
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+        }>;
+      }>;
     };
     const rules = file.groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThan(10);

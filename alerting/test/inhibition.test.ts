@@ -26,8 +26,16 @@ describe('alertmanager.yml inhibitions', () => {
   });
 
   const post = async (alerts: Array<Record<string, string>>) => {
-    const body = alerts.map((labels) => ({ labels, annotations: { summary: labels.alertname ?? '' }, startsAt: new Date().toISOString() }));
-    const response = await fetch(`${alertmanager.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body = alerts.map((labels) => ({
+      labels,
+      annotations: { summary: labels.alertname ?? '' },
+      startsAt: new Date().toISOString(),
+    }));
+    const response = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(response.ok).toBe(true);
   };
   const state = async () => (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as AmAlert[];
@@ -37,11 +45,41 @@ describe('alertmanager.yml inhibitions', () => {
   it('silences the SLO alerts of a target that is down, and warnings under their critical variant', async () => {
     await post([
       { alertname: 'VigilTargetDown', severity: 'critical', target: 'down-target', flow: 'server_resources' },
-      { alertname: 'VigilFlowLatencySloBreach', severity: 'warning', target: 'down-target', slo: 'auth_flow_p95', flow: 'auth_flow', testid: 'r1' },
-      { alertname: 'VigilProbeFailing', severity: 'critical', target: 'down-target', probe: 'walk', step: 'discovery' },
-      { alertname: 'VigilFlowLatencySloBreach', severity: 'warning', target: 'healthy-target', slo: 'auth_flow_p95', flow: 'auth_flow', testid: 'r2' },
-      { alertname: 'VigilTargetMemoryHigh', severity: 'critical', target: 'healthy-target', flow: 'server_resources' },
-      { alertname: 'VigilTargetMemoryHigh', severity: 'warning', target: 'healthy-target', flow: 'server_resources' },
+      {
+        alertname: 'VigilFlowLatencySloBreach',
+        severity: 'warning',
+        target: 'down-target',
+        slo: 'auth_flow_p95',
+        flow: 'auth_flow',
+        testid: 'r1',
+      },
+      {
+        alertname: 'VigilProbeFailing',
+        severity: 'critical',
+        target: 'down-target',
+        probe: 'walk',
+        step: 'discovery',
+      },
+      {
+        alertname: 'VigilFlowLatencySloBreach',
+        severity: 'warning',
+        target: 'healthy-target',
+        slo: 'auth_flow_p95',
+        flow: 'auth_flow',
+        testid: 'r2',
+      },
+      {
+        alertname: 'VigilTargetMemoryHigh',
+        severity: 'critical',
+        target: 'healthy-target',
+        flow: 'server_resources',
+      },
+      {
+        alertname: 'VigilTargetMemoryHigh',
+        severity: 'warning',
+        target: 'healthy-target',
+        flow: 'server_resources',
+      },
     ]);
     let alerts: AmAlert[] = [];
     await waitFor('the six alerts with their inhibition state', async () => {
@@ -58,8 +96,15 @@ describe('alertmanager.yml inhibitions', () => {
 
     // Only the active ones reach the receiver.
     await webhook.waitFor((n) => n.groupLabels.alertname === 'VigilTargetDown', 30_000, 'VigilTargetDown');
-    await webhook.waitFor((n) => n.groupLabels.target === 'healthy-target' && n.groupLabels.alertname === 'VigilFlowLatencySloBreach', 30_000, 'healthy SLO breach');
-    const delivered = webhook.notifications.flatMap((n) => n.alerts.map((a) => `${a.labels.alertname}/${a.labels.target}/${a.labels.severity}`));
+    await webhook.waitFor(
+      (n) =>
+        n.groupLabels.target === 'healthy-target' && n.groupLabels.alertname === 'VigilFlowLatencySloBreach',
+      30_000,
+      'healthy SLO breach',
+    );
+    const delivered = webhook.notifications.flatMap((n) =>
+      n.alerts.map((a) => `${a.labels.alertname}/${a.labels.target}/${a.labels.severity}`),
+    );
     expect(delivered).not.toContain('VigilFlowLatencySloBreach/down-target/warning');
     expect(delivered).not.toContain('VigilTargetMemoryHigh/healthy-target/warning');
   });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { K6RemoteWriteRun, promQuery, type Service } from '@vigil/testkit';
-import { RECORDED_SERIES, RUNNER_SERIES, SCRAPE_JOBS, flowLatencySeries, slosOfKind } from '@vigil/scenarios/catalog';
+import {
+  RECORDED_SERIES,
+  RUNNER_SERIES,
+  SCRAPE_JOBS,
+  flowLatencySeries,
+  slosOfKind,
+} from '@vigil/scenarios/catalog';
 import { startRunner, type RunnerProcess } from './runnerProcess.ts';
 import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from './stack.ts';
 import { startWebhookReceiver, type WebhookNotification, type WebhookReceiver } from './webhook.ts';
@@ -18,15 +24,23 @@ const successSlo = slosOfKind('success_ratio').find((slo) => slo.indicator.metri
 /** k6's default remote-write flush period. */
 const FLUSH_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isAlert = (alertname: string, testid: string, status: 'firing' | 'resolved') => (n: WebhookNotification) =>
-  n.alerts.some((a) => a.status === status && a.labels.alertname === alertname && a.labels.testid === testid);
+const isAlert =
+  (alertname: string, testid: string, status: 'firing' | 'resolved') => (n: WebhookNotification) =>
+    n.alerts.some(
+      (a) => a.status === status && a.labels.alertname === alertname && a.labels.testid === testid,
+    );
 
 describe('alert pipeline: k6 remote write → recording rules → SLO alert → webhook', () => {
   let webhook: WebhookReceiver;
   let alertmanager: Service;
   let prometheus: Service;
   const testid = `e2e-${Date.now()}`;
-  const run = () => new K6RemoteWriteRun({ url: `${prometheus.url}/api/v1/write`, run: { testid, target: 'demo-target', profile: 'load', kind: 'load' }, k6Major: 2 });
+  const run = () =>
+    new K6RemoteWriteRun({
+      url: `${prometheus.url}/api/v1/write`,
+      run: { testid, target: 'demo-target', profile: 'load', kind: 'load' },
+      k6Major: 2,
+    });
   let k6: K6RemoteWriteRun;
   let flushing: ReturnType<typeof setInterval> | undefined;
 
@@ -62,7 +76,12 @@ describe('alert pipeline: k6 remote write → recording rules → SLO alert → 
       const result = await promQuery(prometheus.url, recorded);
       if (result[0]?.value) {
         value = Number(result[0].value[1]);
-        expect(result[0].metric).toMatchObject({ target: 'demo-target', profile: 'load', kind: 'load', flow: authSlo.flow });
+        expect(result[0].metric).toMatchObject({
+          target: 'demo-target',
+          profile: 'load',
+          kind: 'load',
+          flow: authSlo.flow,
+        });
         break;
       }
       await sleep(500);
@@ -71,7 +90,10 @@ describe('alert pipeline: k6 remote write → recording rules → SLO alert → 
     expect(value).toBeGreaterThan((maxMs * 0.5 * 0.85) / 1000);
     expect(value).toBeLessThan((maxMs * 0.5 * 1.2) / 1000);
     if (successSlo) {
-      const ratio = await promQuery(prometheus.url, `${RECORDED_SERIES.successRatio}{testid="${testid}", slo="${successSlo.id}"}`);
+      const ratio = await promQuery(
+        prometheus.url,
+        `${RECORDED_SERIES.successRatio}{testid="${testid}", slo="${successSlo.id}"}`,
+      );
       expect(Number(ratio[0]?.value?.[1])).toBe(1);
     }
     // Keep pushing like a running k6 for a while: nothing may fire under the SLO.
@@ -95,16 +117,33 @@ describe('alert pipeline: k6 remote write → recording rules → SLO alert → 
       void k6.flush().catch(() => undefined);
     }, FLUSH_MS);
 
-    const firing = await webhook.waitFor(isAlert('VigilFlowLatencySloBreach', testid, 'firing'), 90_000, 'firing VigilFlowLatencySloBreach');
+    const firing = await webhook.waitFor(
+      isAlert('VigilFlowLatencySloBreach', testid, 'firing'),
+      90_000,
+      'firing VigilFlowLatencySloBreach',
+    );
     const latencyS = (firing.receivedAtMs - breachAt) / 1000;
-    console.log(`[alerting e2e] SLO breach → firing webhook notification: ${latencyS.toFixed(1)} s (goal ≤ 30 s)`);
-    const alert = firing.alerts.find((a) => a.labels.alertname === 'VigilFlowLatencySloBreach' && a.labels.testid === testid);
-    expect(alert?.labels).toMatchObject({ severity: 'warning', slo: authSlo.id, flow: authSlo.flow, target: 'demo-target', profile: 'load', kind: 'load' });
+    console.log(
+      `[alerting e2e] SLO breach → firing webhook notification: ${latencyS.toFixed(1)} s (goal ≤ 30 s)`,
+    );
+    const alert = firing.alerts.find(
+      (a) => a.labels.alertname === 'VigilFlowLatencySloBreach' && a.labels.testid === testid,
+    );
+    expect(alert?.labels).toMatchObject({
+      severity: 'warning',
+      slo: authSlo.id,
+      flow: authSlo.flow,
+      target: 'demo-target',
+      profile: 'load',
+      kind: 'load',
+    });
     expect(firing.receiver).toBe('vigil-default');
     expect(firing.groupLabels).toEqual({ alertname: 'VigilFlowLatencySloBreach', target: 'demo-target' });
     expect(alert?.annotations.summary).toContain('demo-target');
     expect(alert?.annotations.description).toMatch(/is \d+(\.\d+)?ms, objective < \d+ ms/);
-    expect(alert?.annotations.dashboard).toMatch(new RegExp(`/d/vigil-oauth\\?var-target=demo-target&var-testid=${testid}$`));
+    expect(alert?.annotations.dashboard).toMatch(
+      new RegExp(`/d/vigil-oauth\\?var-target=demo-target&var-testid=${testid}$`),
+    );
 
     // The breach stops: many fast walks bring the run's cumulative p95 back under the bound.
     clearInterval(flushing);
@@ -115,8 +154,14 @@ describe('alert pipeline: k6 remote write → recording rules → SLO alert → 
     addPeriod(60_000, maxMs * 0.3);
     const recoveredAt = Date.now();
     await k6.flush(recoveredAt);
-    const resolved = await webhook.waitFor(isAlert('VigilFlowLatencySloBreach', testid, 'resolved'), 90_000, 'resolved VigilFlowLatencySloBreach');
-    console.log(`[alerting e2e] recovery → resolved webhook notification: ${((resolved.receivedAtMs - recoveredAt) / 1000).toFixed(1)} s (group_interval bound)`);
+    const resolved = await webhook.waitFor(
+      isAlert('VigilFlowLatencySloBreach', testid, 'resolved'),
+      90_000,
+      'resolved VigilFlowLatencySloBreach',
+    );
+    console.log(
+      `[alerting e2e] recovery → resolved webhook notification: ${((resolved.receivedAtMs - recoveredAt) / 1000).toFixed(1)} s (group_interval bound)`,
+    );
     expect(resolved.status).toBe('resolved');
   }, 200_000);
 });
@@ -144,15 +189,32 @@ describe('alert pipeline: failing probe scraped from a real runner → webhook',
   });
 
   it('notifies the failing probe with its failed step, then its recovery', async () => {
-    const target = await runner.api<{ id: string; name: string }>('POST', '/api/targets', { name: 'e2e-target', mcpUrl: 'http://127.0.0.1:9/mcp' });
-    const probe = await runner.api<{ id: string; name: string }>('POST', '/api/probes', { name: 'e2e-walk', targetId: target.id, intervalSeconds: 10, timeoutSeconds: 5 });
-    const failing = (n: WebhookNotification) => n.alerts.some((a) => a.status === 'firing' && a.labels.alertname === 'VigilProbeFailing' && a.labels.probe === probe.name);
+    const target = await runner.api<{ id: string; name: string }>('POST', '/api/targets', {
+      name: 'e2e-target',
+      mcpUrl: 'http://127.0.0.1:9/mcp',
+    });
+    const probe = await runner.api<{ id: string; name: string }>('POST', '/api/probes', {
+      name: 'e2e-walk',
+      targetId: target.id,
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+    });
+    const failing = (n: WebhookNotification) =>
+      n.alerts.some(
+        (a) =>
+          a.status === 'firing' &&
+          a.labels.alertname === 'VigilProbeFailing' &&
+          a.labels.probe === probe.name,
+      );
 
     // The first failed result, as Prometheus scraped it from the runner.
     let firstFailureMs = 0;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && firstFailureMs === 0) {
-      const result = await promQuery(prometheus.url, `${RUNNER_SERIES.probeLastRun}{probe="${probe.name}"} and on (probe, target) ${RUNNER_SERIES.probeSuccess} == 0`);
+      const result = await promQuery(
+        prometheus.url,
+        `${RUNNER_SERIES.probeLastRun}{probe="${probe.name}"} and on (probe, target) ${RUNNER_SERIES.probeSuccess} == 0`,
+      );
       if (result[0]?.value) firstFailureMs = Number(result[0].value[1]) * 1000;
       else await sleep(500);
     }
@@ -160,20 +222,38 @@ describe('alert pipeline: failing probe scraped from a real runner → webhook',
 
     const firing = await webhook.waitFor(failing, 120_000, 'firing VigilProbeFailing');
     const alert = firing.alerts.find((a) => a.labels.alertname === 'VigilProbeFailing');
-    console.log(`[alerting e2e] first failed probe run → firing webhook notification: ${((firing.receivedAtMs - firstFailureMs) / 1000).toFixed(1)} s (includes the failed runs in a row the alert waits for)`);
-    expect(alert?.labels).toMatchObject({ severity: 'critical', probe: probe.name, target: target.name, step: 'tools_call', job: SCRAPE_JOBS.runner });
+    console.log(
+      `[alerting e2e] first failed probe run → firing webhook notification: ${((firing.receivedAtMs - firstFailureMs) / 1000).toFixed(1)} s (includes the failed runs in a row the alert waits for)`,
+    );
+    expect(alert?.labels).toMatchObject({
+      severity: 'critical',
+      probe: probe.name,
+      target: target.name,
+      step: 'tools_call',
+      job: SCRAPE_JOBS.runner,
+    });
     expect(firing.receiver).toBe('vigil-critical');
     expect(alert?.annotations.description).toContain('failed step: tools_call');
-    expect(alert?.annotations.dashboard).toMatch(/\/d\/vigil-probes\?var-target=e2e-target&var-probe=e2e-walk$/);
+    expect(alert?.annotations.dashboard).toMatch(
+      /\/d\/vigil-probes\?var-target=e2e-target&var-probe=e2e-walk$/,
+    );
     expect(JSON.stringify(firing)).not.toContain(runner.token);
 
     await runner.setProbeMode('pass');
     const recoveredFrom = Date.now();
     const resolved = await webhook.waitFor(
-      (n) => n.alerts.some((a) => a.status === 'resolved' && a.labels.alertname === 'VigilProbeFailing' && a.labels.probe === probe.name),
+      (n) =>
+        n.alerts.some(
+          (a) =>
+            a.status === 'resolved' &&
+            a.labels.alertname === 'VigilProbeFailing' &&
+            a.labels.probe === probe.name,
+        ),
       120_000,
       'resolved VigilProbeFailing',
     );
-    console.log(`[alerting e2e] probe passing again → resolved webhook notification: ${((resolved.receivedAtMs - recoveredFrom) / 1000).toFixed(1)} s`);
+    console.log(
+      `[alerting e2e] probe passing again → resolved webhook notification: ${((resolved.receivedAtMs - recoveredFrom) / 1000).toFixed(1)} s`,
+    );
   }, 240_000);
 });

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { alertDefinitions } from '../src/alerts.ts';
-import { ALERTING_DIR, ALERT_RULES_FILE, PROMTOOL_TESTS_FILE, RECORDING_RULES_FILE } from '../src/ruleFiles.ts';
+import {
+  ALERTING_DIR,
+  ALERT_RULES_FILE,
+  PROMTOOL_TESTS_FILE,
+  RECORDING_RULES_FILE,
+} from '../src/ruleFiles.ts';
 import { PROMTOOL, run } from './run.ts';
 
 const scratch: string[] = [];
@@ -38,7 +43,11 @@ describe('promtool', () => {
   });
 
   it('passes the unit tests of every alert', async () => {
-    const result = await run(PROMTOOL, ['test', 'rules', path.basename(PROMTOOL_TESTS_FILE)], path.dirname(PROMTOOL_TESTS_FILE));
+    const result = await run(
+      PROMTOOL,
+      ['test', 'rules', path.basename(PROMTOOL_TESTS_FILE)],
+      path.dirname(PROMTOOL_TESTS_FILE),
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('SUCCESS');
   });
@@ -47,14 +56,33 @@ describe('promtool', () => {
     const tests = parse(await readFile(PROMTOOL_TESTS_FILE, 'utf8')) as { tests: Array<{ name: string }> };
     const names = tests.tests.map((t) => t.name);
     for (const alert of new Set(alertDefinitions().map((def) => def.alert))) {
-      expect(names.some((name) => name.startsWith(`${alert}:`)), alert).toBe(true);
+      expect(
+        names.some((name) => name.startsWith(`${alert}:`)),
+        alert,
+      ).toBe(true);
     }
   });
 
   it.each([
-    ['a looser latency bound', (rules: string) => rules.replace(/(VigilFlowLatencySloBreach[\s\S]*?expr: .*> )([\d.]+)/, (_m, head: string, bound: string) => `${head}${Number(bound) * 2}`), 'VigilFlowLatencySloBreach'],
-    ['more failed runs in a row before the probe alert', (rules: string) => rules.replace(/(alert: VigilProbeFailing\n\s+expr: .*?)>= \d+/, '$1>= 5'), 'VigilProbeFailing'],
-    ['a dropped step label', (rules: string) => rules.replace('"step", "none"', '"step", "unknown"'), 'VigilProbeFailing'],
+    [
+      'a looser latency bound',
+      (rules: string) =>
+        rules.replace(
+          /(VigilFlowLatencySloBreach[\s\S]*?expr: .*> )([\d.]+)/,
+          (_m, head: string, bound: string) => `${head}${Number(bound) * 2}`,
+        ),
+      'VigilFlowLatencySloBreach',
+    ],
+    [
+      'more failed runs in a row before the probe alert',
+      (rules: string) => rules.replace(/(alert: VigilProbeFailing\n\s+expr: .*?)>= \d+/, '$1>= 5'),
+      'VigilProbeFailing',
+    ],
+    [
+      'a dropped step label',
+      (rules: string) => rules.replace('"step", "none"', '"step", "unknown"'),
+      'VigilProbeFailing',
+    ],
   ])('fails when the rules drift: %s', async (_what, mutate, alert) => {
     const testsFile = await mutatedCopy(mutate, alert);
     const result = await run(PROMTOOL, ['test', 'rules', path.basename(testsFile)], path.dirname(testsFile));

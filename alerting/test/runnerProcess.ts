@@ -29,14 +29,31 @@ export async function startRunner(initialMode: 'pass' | 'probe-fail'): Promise<R
   await writeFile(tokenFile, token);
   const setProbeMode = (mode: string) => writeFile(modeFile, mode);
   await setProbeMode(initialMode);
-  await writeFile(shim, `#!/bin/sh\nK6_TEST_DOUBLE_MODE=$(cat '${modeFile}') exec '${process.execPath}' '${K6_TEST_DOUBLE}' "$@"\n`);
+  await writeFile(
+    shim,
+    `#!/bin/sh\nK6_TEST_DOUBLE_MODE=$(cat '${modeFile}') exec '${process.execPath}' '${K6_TEST_DOUBLE}' "$@"\n`,
+  );
   await chmod(shim, 0o755);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const service = spawnService(
     process.execPath,
-    [path.join(RUNNER_DIR, 'bin', 'vigil.js'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', path.join(dir, 'vigil.db'),
-      '--data-dir', path.join(dir, 'data'), '--token-file', tokenFile, '--k6', shim],
+    [
+      path.join(RUNNER_DIR, 'bin', 'vigil.js'),
+      'serve',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--db',
+      path.join(dir, 'vigil.db'),
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--token-file',
+      tokenFile,
+      '--k6',
+      shim,
+    ],
     { url, port, dir },
   );
   await whenReady(service, () => waitForHttp(`${url}/healthz`, 30_000));

@@ -13,7 +13,8 @@ export const WEBHOOK_URL_PLACEHOLDER = 'http://127.0.0.1:9095/vigil-alerts';
 
 export async function shippedAlertmanagerConfig(webhookUrl: string): Promise<string> {
   const shipped = await readFile(path.join(ALERTING_DIR, 'alertmanager.yml'), 'utf8');
-  if (!shipped.includes(WEBHOOK_URL_PLACEHOLDER)) throw new Error('alertmanager.yml no longer carries the webhook URL placeholder');
+  if (!shipped.includes(WEBHOOK_URL_PLACEHOLDER))
+    throw new Error('alertmanager.yml no longer carries the webhook URL placeholder');
   return shipped
     .replaceAll(WEBHOOK_URL_PLACEHOLDER, webhookUrl)
     .replace('- templates/*.tmpl', `- ${path.join(ALERTING_DIR, 'templates')}/*.tmpl`);
@@ -24,7 +25,11 @@ export async function startAlertPipelineAlertmanager(webhookUrl: string): Promis
 }
 
 /** Prometheus with Vigil's rule files; `scrapeConfigs` is YAML for `scrape_configs:` entries. */
-export async function startAlertPipelinePrometheus(alertmanager: Service, scrapeConfigs = '[]', scrapeInterval = '2s'): Promise<Service> {
+export async function startAlertPipelinePrometheus(
+  alertmanager: Service,
+  scrapeConfigs = '[]',
+  scrapeInterval = '2s',
+): Promise<Service> {
   const config = [
     'global:',
     `  scrape_interval: ${scrapeInterval}`,

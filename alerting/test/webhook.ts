@@ -22,7 +22,11 @@ export interface WebhookReceiver {
   url: string;
   notifications: WebhookNotification[];
   /** Resolves with the first notification (already received or future) that satisfies `match`. */
-  waitFor(match: (n: WebhookNotification) => boolean, timeoutMs: number, what: string): Promise<WebhookNotification>;
+  waitFor(
+    match: (n: WebhookNotification) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<WebhookNotification>;
   close(): Promise<void>;
 }
 
@@ -57,7 +61,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         const wake = () => void check();
         const timer = setTimeout(() => {
           waiters.delete(wake);
-          reject(new Error(`no webhook notification ${what} within ${timeoutMs} ms; got ${JSON.stringify(notifications.map((n) => [n.status, n.groupLabels]))}`));
+          reject(
+            new Error(
+              `no webhook notification ${what} within ${timeoutMs} ms; got ${JSON.stringify(notifications.map((n) => [n.status, n.groupLabels]))}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) waiters.add(wake);
       });

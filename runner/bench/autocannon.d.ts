@@ -8,7 +8,10 @@ declare module 'autocannon' {
     duration?: number;
   }
   interface Instance extends PromiseLike<unknown> {
-    on(event: 'response', listener: (client: unknown, status: number, bytes: number, time: number) => void): void;
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, time: number) => void,
+    ): void;
   }
   export default function autocannon(options: Options): Instance;
 }

@@ -15,11 +15,27 @@ const interval = Number(process.env.BENCH_PROBE_INTERVAL ?? 30);
 const seconds = Number(process.env.BENCH_PROBE_SECONDS ?? 65);
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-probes-'));
-const runner = await createRunner(benchConfig(dir, join(here, 'k6-bench-double.sh')), { logger: pino({ level: 'warn' }) });
+const runner = await createRunner(benchConfig(dir, join(here, 'k6-bench-double.sh')), {
+  logger: pino({ level: 'warn' }),
+});
 await runner.listen();
-const target = runner.store.insertTarget({ id: 'tgt_bench', name: 'bench', mcpUrl: 'http://127.0.0.1:9/mcp', auth: {}, sealedSecrets: null, secretFields: [] });
+const target = runner.store.insertTarget({
+  id: 'tgt_bench',
+  name: 'bench',
+  mcpUrl: 'http://127.0.0.1:9/mcp',
+  auth: {},
+  sealedSecrets: null,
+  secretFields: [],
+});
 for (let i = 0; i < 100; i++) {
-  const probe = runner.store.insertProbe({ id: `prb_${i}`, name: `probe-${i}`, targetId: target.id, intervalSeconds: interval, timeoutSeconds: 5, enabled: true });
+  const probe = runner.store.insertProbe({
+    id: `prb_${i}`,
+    name: `probe-${i}`,
+    targetId: target.id,
+    intervalSeconds: interval,
+    timeoutSeconds: 5,
+    enabled: true,
+  });
   runner.probes.sync(probe);
 }
 let peakRss = 0;
@@ -27,6 +43,13 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 await new Promise((r) => setTimeout(r, seconds * 1000));
 clearInterval(sampler);
 const { latenessMs, started, skipped } = runner.probes.scheduler.stats;
-const result = { interval, seconds, lateness: [...latenessMs], started, skipped, peakRssMb: peakRss / 1024 / 1024 };
+const result = {
+  interval,
+  seconds,
+  lateness: [...latenessMs],
+  started,
+  skipped,
+  peakRssMb: peakRss / 1024 / 1024,
+};
 await runner.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);

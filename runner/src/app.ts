@@ -40,17 +40,26 @@ export interface Runner {
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
 export function createLogger(): Logger {
-  return pino({ level: process.env.VIGIL_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization', 'req.headers["x-grafana-context"]'] });
+  return pino({
+    level: process.env.VIGIL_LOG_LEVEL ?? 'info',
+    redact: ['req.headers.authorization', 'req.headers["x-grafana-context"]'],
+  });
 }
 
 /** @kubernetes/client-node is large: loaded only when the kubernetes engine is configured. */
 async function kubernetesEngine(config: RunnerConfig): Promise<Engine> {
   const { KubernetesEngine, kubernetesApisFromDefaultConfig } = await import('./engine/kubernetes.ts');
-  return new KubernetesEngine({ ...config.kubernetes!, ...kubernetesApisFromDefaultConfig(), remoteWriteUrl: config.remoteWriteUrl, scenariosDir: config.scenariosDir });
+  return new KubernetesEngine({
+    ...config.kubernetes!,
+    ...kubernetesApisFromDefaultConfig(),
+    remoteWriteUrl: config.remoteWriteUrl,
+    scenariosDir: config.scenariosDir,
+  });
 }
 
 export async function createRunner(config: RunnerConfig, options: RunnerOptions = {}): Promise<Runner> {
-  if (!config.token) throw new Error('VIGIL_TOKEN (or --token) is required: every API call but /healthz and /readyz needs it');
+  if (!config.token)
+    throw new Error('VIGIL_TOKEN (or --token) is required: every API call but /healthz and /readyz needs it');
   const logger = options.logger ?? createLogger();
   const store = new Store(config.dbPath);
   const metrics = new RunnerMetrics(config.thresholdRunsKept);
@@ -62,13 +71,40 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     parentEnv: options.parentEnv,
   });
   const kubernetes = config.kubernetes ? await kubernetesEngine(config) : undefined;
-  const runs = new RunManager(store, { local, ...(kubernetes ? { kubernetes } : {}), ...options.engines }, metrics, config.dataDir, logger);
+  const runs = new RunManager(
+    store,
+    { local, ...(kubernetes ? { kubernetes } : {}), ...options.engines },
+    metrics,
+    config.dataDir,
+    logger,
+  );
   const interrupted = runs.recoverInterrupted();
-  if (interrupted.length > 0) logger.warn({ runs: interrupted.map((r) => r.id) }, 'runs left active by a previous runner marked interrupted');
-  const targets = new TargetService(store, config.secretKey, config.allowedHosts, options.resolver ?? dnsResolver);
-  const probes = new ProbeService(store, targets, runs, metrics, logger, { concurrency: config.probeConcurrency, clock: options.clock });
+  if (interrupted.length > 0)
+    logger.warn(
+      { runs: interrupted.map((r) => r.id) },
+      'runs left active by a previous runner marked interrupted',
+    );
+  const targets = new TargetService(
+    store,
+    config.secretKey,
+    config.allowedHosts,
+    options.resolver ?? dnsResolver,
+  );
+  const probes = new ProbeService(store, targets, runs, metrics, logger, {
+    concurrency: config.probeConcurrency,
+    clock: options.clock,
+  });
   let ready = false;
-  const app = await buildServer({ config, store, targets, runs, probes, metrics, logger, isReady: () => ready });
+  const app = await buildServer({
+    config,
+    store,
+    targets,
+    runs,
+    probes,
+    metrics,
+    logger,
+    isReady: () => ready,
+  });
 
   const sweep = () => {
     const cutoff = new Date(Date.now() - config.retentionDays * 86_400_000);

@@ -21,7 +21,11 @@ function stats(metric: MetricSummary | undefined): Partial<Record<Delta['stat'],
   const v = metric.values;
   switch (metric.type) {
     case 'trend':
-      return Object.fromEntries(Object.entries(TREND_STATS).map(([stat, key]) => [stat, v[key]]).filter(([, x]) => typeof x === 'number'));
+      return Object.fromEntries(
+        Object.entries(TREND_STATS)
+          .map(([stat, key]) => [stat, v[key]])
+          .filter(([, x]) => typeof x === 'number'),
+      );
     case 'counter':
       return typeof v.rate === 'number' ? { throughput: v.rate } : {};
     default:
@@ -37,7 +41,9 @@ function errorRateOf(name: string, metric: MetricSummary | undefined): number | 
 }
 
 export function compareSummaries(run: VigilSummary | null, baseline: VigilSummary | null): Delta[] {
-  const names = [...new Set([...Object.keys(run?.metrics ?? {}), ...Object.keys(baseline?.metrics ?? {})])].sort();
+  const names = [
+    ...new Set([...Object.keys(run?.metrics ?? {}), ...Object.keys(baseline?.metrics ?? {})]),
+  ].sort();
   const deltas: Delta[] = [];
   for (const name of names) {
     const a = run?.metrics[name];
@@ -55,7 +61,14 @@ export function compareSummaries(run: VigilSummary | null, baseline: VigilSummar
       const x = statsA[stat] ?? null;
       const y = statsB[stat] ?? null;
       const delta = x !== null && y !== null ? x - y : null;
-      deltas.push({ metric: name, stat, run: x, baseline: y, delta, deltaPercent: delta !== null && y ? (delta / y) * 100 : null });
+      deltas.push({
+        metric: name,
+        stat,
+        run: x,
+        baseline: y,
+        delta,
+        deltaPercent: delta !== null && y ? (delta / y) * 100 : null,
+      });
     }
   }
   return deltas;

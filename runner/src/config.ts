@@ -42,13 +42,15 @@ export const DEFAULT_ALLOWED_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 function durationFrom(value: string | undefined, fallback: string, name: string): number {
   const ms = parseDuration(value || fallback);
-  if (ms === undefined) throw new Error(`${name} must be a duration such as 30m or 4h, got ${JSON.stringify(value)}`);
+  if (ms === undefined)
+    throw new Error(`${name} must be a duration such as 30m or 4h, got ${JSON.stringify(value)}`);
   return ms;
 }
 

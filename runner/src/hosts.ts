@@ -8,13 +8,22 @@ import { isIP } from 'node:net';
 
 export type Resolver = (host: string) => Promise<string[]>;
 
-export const dnsResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+export const dnsResolver: Resolver = async (host) =>
+  (await lookup(host, { all: true })).map((a) => a.address);
 
-const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+  'metadata.google.internal',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']);
 
 function bareHost(host: string): string {
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /** True for 169.254/16, fe80::/10, IPv4-mapped forms of those, and known metadata addresses. */
@@ -47,7 +56,11 @@ export function hostAllowed(host: string, allowList: readonly string[]): boolean
 export class UrlRefused extends Error {}
 
 /** Validates an MCP URL; resolves with the URL or throws UrlRefused with a user-facing reason. */
-export async function checkTargetUrl(raw: string, allowList: readonly string[], resolve: Resolver): Promise<URL> {
+export async function checkTargetUrl(
+  raw: string,
+  allowList: readonly string[],
+  resolve: Resolver,
+): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -55,16 +68,19 @@ export async function checkTargetUrl(raw: string, allowList: readonly string[], 
     throw new UrlRefused('must be an absolute http(s) URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UrlRefused('must use http or https');
-  if (url.username || url.password) throw new UrlRefused('must not carry credentials; use the target auth settings');
+  if (url.username || url.password)
+    throw new UrlRefused('must not carry credentials; use the target auth settings');
   const host = bareHost(url.hostname);
   if (isForbiddenName(host)) throw new UrlRefused(`host ${host} is link-local or a cloud metadata endpoint`);
-  if (!hostAllowed(host, allowList)) throw new UrlRefused(`host ${host} is not in the allowed hosts (VIGIL_ALLOWED_HOSTS)`);
+  if (!hostAllowed(host, allowList))
+    throw new UrlRefused(`host ${host} is not in the allowed hosts (VIGIL_ALLOWED_HOSTS)`);
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await resolve(host);
   } catch {
     throw new UrlRefused(`host ${host} does not resolve`);
   }
-  if (addresses.some(isForbiddenAddress)) throw new UrlRefused(`host ${host} resolves to a link-local or metadata address`);
+  if (addresses.some(isForbiddenAddress))
+    throw new UrlRefused(`host ${host} resolves to a link-local or metadata address`);
   return url;
 }

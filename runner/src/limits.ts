@@ -23,7 +23,8 @@ export interface LoadFootprint {
 }
 
 function shapeFootprint(shape: Shape): LoadFootprint {
-  const stagesMs = (stages: Array<{ duration: string }>) => stages.reduce((sum, s) => sum + (parseDuration(s.duration) ?? 0), 0);
+  const stagesMs = (stages: Array<{ duration: string }>) =>
+    stages.reduce((sum, s) => sum + (parseDuration(s.duration) ?? 0), 0);
   switch (shape.executor) {
     case 'per-vu-iterations':
     case 'shared-iterations':
@@ -31,25 +32,45 @@ function shapeFootprint(shape: Shape): LoadFootprint {
     case 'constant-vus':
       return { vus: shape.vus, rate: 0, durationMs: parseDuration(shape.duration) ?? 0 };
     case 'ramping-vus':
-      return { vus: Math.max(shape.startVUs, ...shape.stages.map((s) => s.target)), rate: 0, durationMs: stagesMs(shape.stages) };
+      return {
+        vus: Math.max(shape.startVUs, ...shape.stages.map((s) => s.target)),
+        rate: 0,
+        durationMs: stagesMs(shape.stages),
+      };
     case 'constant-arrival-rate':
       return { vus: shape.maxVUs, rate: shape.rate, durationMs: parseDuration(shape.duration) ?? 0 };
     case 'ramping-arrival-rate':
-      return { vus: shape.maxVUs, rate: Math.max(shape.startRate, ...shape.stages.map((s) => s.target)), durationMs: stagesMs(shape.stages) };
+      return {
+        vus: shape.maxVUs,
+        rate: Math.max(shape.startRate, ...shape.stages.map((s) => s.target)),
+        durationMs: stagesMs(shape.stages),
+      };
   }
 }
 
 /** Workloads run side by side: VUs and rates add up, the longest one sets the duration. */
-export function footprint(scenario: ScenarioDef, profile: Profile, values: Record<string, OverrideValue>): LoadFootprint {
-  const selected = typeof values.workloads === 'string' ? (values.workloads.split(',') as WorkloadId[]) : scenario.workloads;
+export function footprint(
+  scenario: ScenarioDef,
+  profile: Profile,
+  values: Record<string, OverrideValue>,
+): LoadFootprint {
+  const selected =
+    typeof values.workloads === 'string' ? (values.workloads.split(',') as WorkloadId[]) : scenario.workloads;
   const overrides = loadOverridesFromEnv(overridesToEnv(scenario.id, values));
   return selected
     .map((id) => shapeFootprint(applyOverrides(WORKLOADS[id].shapes[profile], overrides)))
-    .reduce((a, b) => ({ vus: a.vus + b.vus, rate: a.rate + b.rate, durationMs: Math.max(a.durationMs, b.durationMs) }), {
-      vus: 0,
-      rate: 0,
-      durationMs: 0,
-    });
+    .reduce(
+      (a, b) => ({
+        vus: a.vus + b.vus,
+        rate: a.rate + b.rate,
+        durationMs: Math.max(a.durationMs, b.durationMs),
+      }),
+      {
+        vus: 0,
+        rate: 0,
+        durationMs: 0,
+      },
+    );
 }
 
 export interface LimitError {
@@ -57,13 +78,23 @@ export interface LimitError {
   message: string;
 }
 
-export function checkLimits(print: LoadFootprint, limits: Limits, values: Record<string, OverrideValue>): LimitError[] {
+export function checkLimits(
+  print: LoadFootprint,
+  limits: Limits,
+  values: Record<string, OverrideValue>,
+): LimitError[] {
   const field = (key: string) => (values[key] !== undefined ? `overrides.${key}` : 'profile');
   const errors: LimitError[] = [];
   if (print.vus > limits.maxVus)
-    errors.push({ field: field('vus'), message: `the run needs ${print.vus} VUs; this server allows at most ${limits.maxVus}` });
+    errors.push({
+      field: field('vus'),
+      message: `the run needs ${print.vus} VUs; this server allows at most ${limits.maxVus}`,
+    });
   if (print.rate > limits.maxRate)
-    errors.push({ field: field('rate'), message: `the run needs ${print.rate} iterations/s; this server allows at most ${limits.maxRate}` });
+    errors.push({
+      field: field('rate'),
+      message: `the run needs ${print.rate} iterations/s; this server allows at most ${limits.maxRate}`,
+    });
   if (print.durationMs > limits.maxDurationMs)
     errors.push({
       field: field('duration'),

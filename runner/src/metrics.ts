@@ -25,18 +25,46 @@ export class RunnerMetrics {
   readonly registry = new Registry();
   private readonly probeLabels = ['probe', 'target'] as const;
   private readonly stepLabels = ['probe', 'target', 'step'] as const;
-  readonly probeSuccess = this.gauge(RUNNER_SERIES.probeSuccess, '1 when the last probe walk succeeded', this.probeLabels);
+  readonly probeSuccess = this.gauge(
+    RUNNER_SERIES.probeSuccess,
+    '1 when the last probe walk succeeded',
+    this.probeLabels,
+  );
   readonly probeConsecutiveFailures = this.gauge(
     RUNNER_SERIES.probeConsecutiveFailures,
     'failed probe walks in a row, up to the last success',
     this.probeLabels,
   );
-  readonly probeDuration = this.gauge(RUNNER_SERIES.probeDuration, 'duration of the last probe walk', this.probeLabels);
-  readonly probeStepDuration = this.gauge(RUNNER_SERIES.probeStepDuration, 'duration of each step of the last walk', this.stepLabels);
-  readonly probeStepSuccess = this.gauge(RUNNER_SERIES.probeStepSuccess, '1 when the step succeeded (or was skipped)', this.stepLabels);
-  readonly probeLastRun = this.gauge(RUNNER_SERIES.probeLastRun, 'unix time of the last probe walk', this.probeLabels);
-  readonly probeInterval = this.gauge(RUNNER_SERIES.probeInterval, 'configured probe interval', this.probeLabels);
-  readonly probeTokenExpiry = this.gauge(RUNNER_SERIES.probeTokenExpiry, 'seconds until the walk’s access token expires', this.probeLabels);
+  readonly probeDuration = this.gauge(
+    RUNNER_SERIES.probeDuration,
+    'duration of the last probe walk',
+    this.probeLabels,
+  );
+  readonly probeStepDuration = this.gauge(
+    RUNNER_SERIES.probeStepDuration,
+    'duration of each step of the last walk',
+    this.stepLabels,
+  );
+  readonly probeStepSuccess = this.gauge(
+    RUNNER_SERIES.probeStepSuccess,
+    '1 when the step succeeded (or was skipped)',
+    this.stepLabels,
+  );
+  readonly probeLastRun = this.gauge(
+    RUNNER_SERIES.probeLastRun,
+    'unix time of the last probe walk',
+    this.probeLabels,
+  );
+  readonly probeInterval = this.gauge(
+    RUNNER_SERIES.probeInterval,
+    'configured probe interval',
+    this.probeLabels,
+  );
+  readonly probeTokenExpiry = this.gauge(
+    RUNNER_SERIES.probeTokenExpiry,
+    'seconds until the walk’s access token expires',
+    this.probeLabels,
+  );
   readonly probeToolsHashChanges = new Counter({
     name: RUNNER_SERIES.probeToolsHashChanges,
     help: 'times the tools/list hash changed between walks',
@@ -94,7 +122,14 @@ export class RunnerMetrics {
 
   /** Drops every series of a probe (deleted or renamed). */
   forgetProbe(probe: string, target: string): void {
-    for (const metric of [this.probeSuccess, this.probeConsecutiveFailures, this.probeDuration, this.probeLastRun, this.probeInterval, this.probeTokenExpiry]) {
+    for (const metric of [
+      this.probeSuccess,
+      this.probeConsecutiveFailures,
+      this.probeDuration,
+      this.probeLastRun,
+      this.probeInterval,
+      this.probeTokenExpiry,
+    ]) {
       metric.remove({ probe, target });
     }
     this.probeRuns.remove({ probe, target });

@@ -11,7 +11,13 @@ import type { RunnerMetrics } from './metrics.ts';
 import { signalGroup } from './engine/local.ts';
 import type { Engine, EngineOutcome, RunHandle, StopReason } from './engine/types.ts';
 import { newId, type Store } from './store/store.ts';
-import { SECRET_FIELDS, type CreatedBy, type EngineName, type RunRecord, type TargetAuth } from './store/types.ts';
+import {
+  SECRET_FIELDS,
+  type CreatedBy,
+  type EngineName,
+  type RunRecord,
+  type TargetAuth,
+} from './store/types.ts';
 
 export interface RunRequest {
   kind: 'load' | 'probe';
@@ -39,7 +45,9 @@ const AUTH_ENV: Record<keyof TargetAuth, string> = {
   clientMetadataUrl: 'CLIENT_METADATA_URL',
 };
 
-export function scriptEnvFor(req: Pick<RunRequest, 'mcpUrl' | 'profile' | 'auth' | 'scenario' | 'overrides'>): Record<string, string> {
+export function scriptEnvFor(
+  req: Pick<RunRequest, 'mcpUrl' | 'profile' | 'auth' | 'scenario' | 'overrides'>,
+): Record<string, string> {
   const env: Record<string, string> = { MCP_URL: req.mcpUrl, PROFILE: req.profile };
   for (const [key, name] of Object.entries(AUTH_ENV) as Array<[keyof TargetAuth, string]>) {
     const value = req.auth[key];
@@ -137,16 +145,31 @@ export class RunManager {
       );
     } catch (error) {
       const message = (error as Error).message;
-      const failed = this.store.updateRun(run.id, { status: 'error', error: message, finishedAt: new Date().toISOString() })!;
+      const failed = this.store.updateRun(run.id, {
+        status: 'error',
+        error: message,
+        finishedAt: new Date().toISOString(),
+      })!;
       this.store.addEvent(run.id, 'error', message);
       this.updateActiveGauge(-1);
       throw Object.assign(error as Error, { run: failed });
     }
-    const started = this.store.updateRun(run.id, { status: 'running', pgid: handle.pgid, startedAt: new Date().toISOString() })!;
+    const started = this.store.updateRun(run.id, {
+      status: 'running',
+      pgid: handle.pgid,
+      startedAt: new Date().toISOString(),
+    })!;
     this.store.addEvent(run.id, 'started', `${req.engine} engine started the run`);
     const done = handle.done.then(
       (outcome) => this.finish(run.id, outcome),
-      (error: Error) => this.finish(run.id, { status: 'error', exitCode: null, summary: null, error: error.message, metricsDelivered: null }),
+      (error: Error) =>
+        this.finish(run.id, {
+          status: 'error',
+          exitCode: null,
+          summary: null,
+          error: error.message,
+          metricsDelivered: null,
+        }),
     );
     this.active.set(run.id, { handle, done });
     return { run: started, done };
@@ -163,8 +186,13 @@ export class RunManager {
       progress: outcome.status === 'passed' || outcome.status === 'failed' ? 1 : undefined,
       finishedAt: new Date().toISOString(),
     })!;
-    this.store.addEvent(runId, 'finished', `status ${outcome.status}${outcome.exitCode !== null ? `, k6 exit ${outcome.exitCode}` : ''}`);
-    if (outcome.metricsDelivered === false) this.store.addEvent(runId, 'metrics', 'metrics were not delivered to the remote-write endpoint');
+    this.store.addEvent(
+      runId,
+      'finished',
+      `status ${outcome.status}${outcome.exitCode !== null ? `, k6 exit ${outcome.exitCode}` : ''}`,
+    );
+    if (outcome.metricsDelivered === false)
+      this.store.addEvent(runId, 'metrics', 'metrics were not delivered to the remote-write endpoint');
     this.active.delete(runId);
     this.updateActiveGauge(-1);
     this.metrics.recordRunThresholds(run);
@@ -183,14 +211,27 @@ export class RunManager {
 
   /** On start: runs a dead runner left active become `interrupted`; their k6 groups are ended. */
   recoverInterrupted(): RunRecord[] {
-    const leftovers = this.store.runsWithStatus(['queued', 'running']).filter((run) => !this.active.has(run.id));
+    const leftovers = this.store
+      .runsWithStatus(['queued', 'running'])
+      .filter((run) => !this.active.has(run.id));
     return leftovers.map((run) => {
       const ended = run.pgid !== null && endLeftoverGroup(run.pgid, run.id);
       const abandon = this.engines[run.engine]?.abandon;
       if (abandon) {
-        abandon.call(this.engines[run.engine], run.id).catch((error: Error) => this.log.warn({ runId: run.id, err: { message: error.message } }, 'could not clean up an interrupted run'));
+        abandon
+          .call(this.engines[run.engine], run.id)
+          .catch((error: Error) =>
+            this.log.warn(
+              { runId: run.id, err: { message: error.message } },
+              'could not clean up an interrupted run',
+            ),
+          );
       }
-      this.store.addEvent(run.id, 'interrupted', `the runner stopped while the run was active${ended ? '; its k6 process group was ended' : ''}`);
+      this.store.addEvent(
+        run.id,
+        'interrupted',
+        `the runner stopped while the run was active${ended ? '; its k6 process group was ended' : ''}`,
+      );
       return this.store.updateRun(run.id, {
         status: 'interrupted',
         error: 'the runner stopped while this run was active',

@@ -16,17 +16,22 @@ export function sealSecrets(key: Buffer | undefined, value: Record<string, strin
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export function openSecrets(key: Buffer | undefined, sealed: string | null): Record<string, string> {
   if (!sealed) return {};
   if (!key) throw new MissingSecretKeyError();
   const [version, iv, tag, body] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('stored secrets are in an unknown format');
+  if (version !== 'v1' || !iv || !tag || body === undefined)
+    throw new Error('stored secrets are in an unknown format');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+    'utf8',
+  );
   return JSON.parse(text) as Record<string, string>;
 }
 

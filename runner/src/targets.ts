@@ -48,7 +48,10 @@ export function publicTarget(t: TargetRecord): PublicTarget {
   };
 }
 
-function splitAuth(auth: TargetInput['auth']): { shown: TargetAuth; secrets: Partial<Record<SecretField, string | null>> } {
+function splitAuth(auth: TargetInput['auth']): {
+  shown: TargetAuth;
+  secrets: Partial<Record<SecretField, string | null>>;
+} {
   const shown: Record<string, unknown> = {};
   const secrets: Partial<Record<SecretField, string | null>> = {};
   for (const [key, value] of Object.entries(auth)) {
@@ -70,7 +73,8 @@ export class TargetService {
     try {
       return await checkTargetUrl(url, this.allowedHosts, this.resolve);
     } catch (error) {
-      if (error instanceof UrlRefused) throw new FieldError(field, `${field} ${error.message}`, 400, 'url_refused');
+      if (error instanceof UrlRefused)
+        throw new FieldError(field, `${field} ${error.message}`, 400, 'url_refused');
       throw error;
     }
   }
@@ -96,7 +100,8 @@ export class TargetService {
 
   private assertNameFree(name: string, selfId?: string): void {
     const other = this.store.targetByName(name);
-    if (other && other.id !== selfId) throw new FieldError('name', `a target named ${name} already exists`, 409, 'conflict');
+    if (other && other.id !== selfId)
+      throw new FieldError('name', `a target named ${name} already exists`, 409, 'conflict');
   }
 
   async create(input: TargetInput): Promise<TargetRecord> {
@@ -104,7 +109,14 @@ export class TargetService {
     this.assertNameFree(input.name);
     const { shown, secrets } = splitAuth(input.auth);
     const { sealed, fields } = this.seal({}, secrets);
-    return this.store.insertTarget({ id: newId('tgt'), name: input.name, mcpUrl: input.mcpUrl, auth: shown, sealedSecrets: sealed, secretFields: fields });
+    return this.store.insertTarget({
+      id: newId('tgt'),
+      name: input.name,
+      mcpUrl: input.mcpUrl,
+      auth: shown,
+      sealedSecrets: sealed,
+      secretFields: fields,
+    });
   }
 
   /** Partial update: absent fields keep their value; a secret set to null or "" is removed. */

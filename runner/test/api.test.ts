@@ -4,7 +4,11 @@ import { REBINDING_HOST, startTestRunner, TOKEN, waitUntil, type Json, type Test
 
 const CLIENT_SECRET = 'cs-very-secret-value-1234';
 const LOGIN_PASSWORD = 'pw-hunter2-very-secret';
-const k6Env: NodeJS.ProcessEnv = { ...process.env, K6_TEST_DOUBLE_MODE: 'pass', K6_TEST_DOUBLE_DURATION_MS: '100' };
+const k6Env: NodeJS.ProcessEnv = {
+  ...process.env,
+  K6_TEST_DOUBLE_MODE: 'pass',
+  K6_TEST_DOUBLE_DURATION_MS: '100',
+};
 
 let t: TestRunner;
 const everyResponse: string[] = [];
@@ -41,14 +45,17 @@ describe('auth and health', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it.each(['/api/scenarios', '/api/targets', '/api/runs', '/api/probes', '/metrics', '/api/openapi.json'])('401 on %s without the token', async (path) => {
-    const res = await fetch(`${t.base}${path}`);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await res.json()).error.field).toBe('authorization');
-    const wrong = await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}x` } });
-    expect(wrong.status).toBe(401);
-  });
+  it.each(['/api/scenarios', '/api/targets', '/api/runs', '/api/probes', '/metrics', '/api/openapi.json'])(
+    '401 on %s without the token',
+    async (path) => {
+      const res = await fetch(`${t.base}${path}`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      expect((await res.json()).error.field).toBe('authorization');
+      const wrong = await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}x` } });
+      expect(wrong.status).toBe(401);
+    },
+  );
 
   it('serves /metrics with the token, with the runner series', async () => {
     const res = await call('GET', '/metrics');
@@ -61,11 +68,23 @@ describe('auth and health', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/api/targets', '/api/targets/{id}', '/api/runs', '/api/runs/{id}/stop', '/api/runs/{id}/logs', '/api/runs/{id}/compare', '/api/probes/{id}/results']) {
+    for (const p of [
+      '/api/targets',
+      '/api/targets/{id}',
+      '/api/runs',
+      '/api/runs/{id}/stop',
+      '/api/runs/{id}/logs',
+      '/api/runs/{id}/compare',
+      '/api/probes/{id}/results',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(res.body.paths['/api/runs'].post.requestBody).toBeDefined();
-    expect(res.body.paths['/api/runs/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+    expect(res.body.paths['/api/runs/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      required: true,
+    });
   });
 
   it('returns a JSON 404 for unknown routes', async () => {
@@ -94,10 +113,22 @@ describe('targets', () => {
     const res = await call('POST', '/api/targets', {
       name: 'demo',
       mcpUrl: 'http://127.0.0.1:8080/mcp',
-      auth: { clientId: 'client-1', clientSecret: CLIENT_SECRET, loginUser: 'alice', loginPassword: LOGIN_PASSWORD, scopes: 'mcp:tools' },
+      auth: {
+        clientId: 'client-1',
+        clientSecret: CLIENT_SECRET,
+        loginUser: 'alice',
+        loginPassword: LOGIN_PASSWORD,
+        scopes: 'mcp:tools',
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body.auth).toMatchObject({ clientId: 'client-1', loginUser: 'alice', hasClientSecret: true, hasLoginPassword: true, hasClientPrivateKey: false });
+    expect(res.body.auth).toMatchObject({
+      clientId: 'client-1',
+      loginUser: 'alice',
+      hasClientSecret: true,
+      hasLoginPassword: true,
+      hasClientPrivateKey: false,
+    });
     expect(res.body.auth.clientSecret).toBeUndefined();
     targetId = res.body.id;
     // Encrypted at rest: the plaintext is nowhere in the database file's rows.
@@ -110,10 +141,19 @@ describe('targets', () => {
     const list = await call('GET', '/api/targets?limit=10&offset=0');
     expect(list.body.total).toBe(1);
     expect(list.body.items[0].id).toBe(targetId);
-    const patched = await call('PATCH', `/api/targets/${targetId}`, { auth: { clientSecret: null, scopes: 'a b' } });
+    const patched = await call('PATCH', `/api/targets/${targetId}`, {
+      auth: { clientSecret: null, scopes: 'a b' },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body.auth).toMatchObject({ hasClientSecret: false, hasLoginPassword: true, scopes: 'a b', clientId: 'client-1' });
-    const restored = await call('PATCH', `/api/targets/${targetId}`, { auth: { clientSecret: CLIENT_SECRET } });
+    expect(patched.body.auth).toMatchObject({
+      hasClientSecret: false,
+      hasLoginPassword: true,
+      scopes: 'a b',
+      clientId: 'client-1',
+    });
+    const restored = await call('PATCH', `/api/targets/${targetId}`, {
+      auth: { clientSecret: CLIENT_SECRET },
+    });
     expect(restored.body.auth.hasClientSecret).toBe(true);
     const other = await call('POST', '/api/targets', { name: 'other', mcpUrl: 'http://localhost:9/mcp' });
     expect(other.status).toBe(201);
@@ -139,13 +179,20 @@ describe('targets', () => {
     [{ name: 'x', mcpUrl: 'http://127.0.0.1/', auth: { clientSecret: 5 } }, 'auth.clientSecret'],
     [{ name: 'x', mcpUrl: 'http://127.0.0.1/', auth: { bogus: 1 } }, 'auth.bogus'],
     [{ name: 'x', mcpUrl: 'http://127.0.0.1/', extra: true }, 'extra'],
-    [{ name: 'x', mcpUrl: 'http://127.0.0.1/', auth: { clientMetadataUrl: 'http://insecure/' } }, 'auth.clientMetadataUrl'],
+    [
+      { name: 'x', mcpUrl: 'http://127.0.0.1/', auth: { clientMetadataUrl: 'http://insecure/' } },
+      'auth.clientMetadataUrl',
+    ],
   ])('refuses %j naming %s', async (body, field) => {
     expectFieldError(await call('POST', '/api/targets', body), 400, field);
   });
 
   it('refuses a duplicate name with 409', async () => {
-    expectFieldError(await call('POST', '/api/targets', { name: 'demo', mcpUrl: 'http://127.0.0.1/' }), 409, 'name');
+    expectFieldError(
+      await call('POST', '/api/targets', { name: 'demo', mcpUrl: 'http://127.0.0.1/' }),
+      409,
+      'name',
+    );
   });
 
   it('refuses bodies that are not JSON objects', async () => {
@@ -159,7 +206,11 @@ describe('targets', () => {
   it('refuses to store a secret without a secret key', async () => {
     const keyless = await startTestRunner({ secretKey: undefined });
     try {
-      const res = await keyless.api('POST', '/api/targets', { name: 'k', mcpUrl: 'http://127.0.0.1/', auth: { clientSecret: CLIENT_SECRET } });
+      const res = await keyless.api('POST', '/api/targets', {
+        name: 'k',
+        mcpUrl: 'http://127.0.0.1/',
+        auth: { clientSecret: CLIENT_SECRET },
+      });
       expectFieldError(res, 422, 'auth.clientSecret');
       expect(res.body.error.message).toContain('VIGIL_SECRET_KEY');
       const plain = await keyless.api('POST', '/api/targets', { name: 'k', mcpUrl: 'http://127.0.0.1/' });
@@ -177,19 +228,40 @@ describe('runs', () => {
   });
 
   const finished = (id: string) =>
-    waitUntil(async () => {
-      const res = await call('GET', `/api/runs/${id}`);
-      return ['queued', 'running'].includes(res.body.status) ? undefined : res.body;
-    }, 15_000, `run ${id} to finish`);
+    waitUntil(
+      async () => {
+        const res = await call('GET', `/api/runs/${id}`);
+        return ['queued', 'running'].includes(res.body.status) ? undefined : res.body;
+      },
+      15_000,
+      `run ${id} to finish`,
+    );
 
   it('starts a run, records the Grafana user, follows it to passed', async () => {
-    const context = JSON.stringify({ UserID: 7, Login: 'grafana-admin', Email: 'admin@example.com', OrgRole: 'Admin' });
-    const res = await call('POST', '/api/runs', { scenario: 'oauth', targetId, profile: 'smoke', overrides: { vus: 2 } }, { 'x-grafana-context': context });
+    const context = JSON.stringify({
+      UserID: 7,
+      Login: 'grafana-admin',
+      Email: 'admin@example.com',
+      OrgRole: 'Admin',
+    });
+    const res = await call(
+      'POST',
+      '/api/runs',
+      { scenario: 'oauth', targetId, profile: 'smoke', overrides: { vus: 2 } },
+      { 'x-grafana-context': context },
+    );
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('running');
     expect(res.body.createdBy).toEqual({ login: 'grafana-admin', userId: '7' });
     const run = await finished(res.body.id);
-    expect(run).toMatchObject({ status: 'passed', exitCode: 0, progress: 1, metricsDelivered: null, kind: 'load', targetName: 'demo' });
+    expect(run).toMatchObject({
+      status: 'passed',
+      exitCode: 0,
+      progress: 1,
+      metricsDelivered: null,
+      kind: 'load',
+      targetName: 'demo',
+    });
     expect(run.thresholds.every((x: { ok: boolean }) => x.ok)).toBe(true);
     expect(run.summary.metrics.oauth_auth_flow_duration.type).toBe('trend');
     const logs = await call('GET', `/api/runs/${run.id}/logs?tail=50`);
@@ -199,7 +271,9 @@ describe('runs', () => {
     const events = await call('GET', `/api/runs/${run.id}/events`);
     expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['started', 'finished']);
     const metrics = await call('GET', '/metrics');
-    expect(metrics.text).toContain(`vigil_run_threshold_passed{testid="${run.id}",scenario="oauth",target="demo",metric="oauth_auth_flow_duration"} 1`);
+    expect(metrics.text).toContain(
+      `vigil_run_threshold_passed{testid="${run.id}",scenario="oauth",target="demo",metric="oauth_auth_flow_duration"} 1`,
+    );
   });
 
   it('records a failed run, marks a baseline and compares', async () => {
@@ -214,9 +288,13 @@ describe('runs', () => {
     const cmp = await call('GET', `/api/runs/${bad.id}/compare`);
     expect(cmp.status).toBe(200);
     expect(cmp.body.baselineId).toBe(base.id);
-    const p95 = cmp.body.items.find((d: { metric: string; stat: string }) => d.metric === 'oauth_auth_flow_duration' && d.stat === 'p95');
+    const p95 = cmp.body.items.find(
+      (d: { metric: string; stat: string }) => d.metric === 'oauth_auth_flow_duration' && d.stat === 'p95',
+    );
     expect(p95).toMatchObject({ run: 800, baseline: 80, delta: 720, deltaPercent: 900 });
-    const errorRate = cmp.body.items.find((d: { metric: string; stat: string }) => d.metric === 'oauth_success' && d.stat === 'errorRate');
+    const errorRate = cmp.body.items.find(
+      (d: { metric: string; stat: string }) => d.metric === 'oauth_success' && d.stat === 'errorRate',
+    );
     expect(errorRate.run).toBeCloseTo(0.1);
     expect(cmp.body.items.some((d: { stat: string }) => d.stat === 'throughput')).toBe(true);
   });
@@ -265,9 +343,15 @@ describe('runs', () => {
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', engine: 'kubernetes' }, 'engine'],
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { vus: 0 } }, 'overrides.vus'],
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { vus: 'many' } }, 'overrides.vus'],
-    [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { duration: '5 minutes' } }, 'overrides.duration'],
+    [
+      { scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { duration: '5 minutes' } },
+      'overrides.duration',
+    ],
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { tool: 'x' } }, 'overrides.tool'],
-    [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { workloads: 'streaming' } }, 'overrides.workloads'],
+    [
+      { scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: { workloads: 'streaming' } },
+      'overrides.workloads',
+    ],
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', overrides: [] }, 'overrides'],
     [{ scenario: 'oauth', targetUrl: 'http://127.0.0.1/', extra: 1 }, 'extra'],
   ])('refuses %j naming %s', async (body, field) => {
@@ -279,8 +363,16 @@ describe('runs', () => {
     const vus = await call('POST', '/api/runs', { ...target, overrides: { vus: 1001 } });
     expectFieldError(vus, 400, 'overrides.vus');
     expect(vus.body.error.code).toBe('limit_exceeded');
-    expectFieldError(await call('POST', '/api/runs', { ...target, profile: 'load', overrides: { rate: 600, vus: 10 } }), 400, 'overrides.rate');
-    expectFieldError(await call('POST', '/api/runs', { ...target, overrides: { duration: '2h' } }), 400, 'overrides.duration');
+    expectFieldError(
+      await call('POST', '/api/runs', { ...target, profile: 'load', overrides: { rate: 600, vus: 10 } }),
+      400,
+      'overrides.rate',
+    );
+    expectFieldError(
+      await call('POST', '/api/runs', { ...target, overrides: { duration: '2h' } }),
+      400,
+      'overrides.duration',
+    );
     // The load profile of session validation alone needs 1000 VUs: the profile is named.
     expectFieldError(await call('POST', '/api/runs', { ...target, profile: 'load' }), 400, 'profile');
   });
@@ -331,7 +423,12 @@ describe('probes', () => {
   });
 
   it('creates, runs once, exports gauges, lists results', async () => {
-    const res = await call('POST', '/api/probes', { name: 'demo-probe', targetId, intervalSeconds: 60, timeoutSeconds: 20 });
+    const res = await call('POST', '/api/probes', {
+      name: 'demo-probe',
+      targetId,
+      intervalSeconds: 60,
+      timeoutSeconds: 20,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ enabled: true, intervalSeconds: 60, lastResult: null });
     probeId = res.body.id;
@@ -344,7 +441,9 @@ describe('probes', () => {
     const metrics = (await call('GET', '/metrics')).text;
     expect(metrics).toContain('probe_success{probe="demo-probe",target="demo"} 0');
     expect(metrics).toContain('probe_step_success{probe="demo-probe",target="demo",step="tools_call"} 0');
-    expect(metrics).toContain('probe_step_duration_seconds{probe="demo-probe",target="demo",step="discovery"} 0.01');
+    expect(metrics).toContain(
+      'probe_step_duration_seconds{probe="demo-probe",target="demo",step="discovery"} 0.01',
+    );
     expect(metrics).toContain('probe_token_expiry_seconds{probe="demo-probe",target="demo"} 3600');
     expect(metrics).toContain('probe_interval_seconds{probe="demo-probe",target="demo"} 60');
     const results = await call('GET', `/api/probes/${probeId}/results?limit=5`);
@@ -356,7 +455,9 @@ describe('probes', () => {
 
   it('counts failed runs in a row from the stored history, back to 0 after a success', async () => {
     const consecutive = async () =>
-      /probe_consecutive_failures\{probe="demo-probe",target="demo"\} (\d+)/.exec((await call('GET', '/metrics')).text)?.[1];
+      /probe_consecutive_failures\{probe="demo-probe",target="demo"\} (\d+)/.exec(
+        (await call('GET', '/metrics')).text,
+      )?.[1];
     expect(await consecutive()).toBe('1');
     k6Env.K6_TEST_DOUBLE_MODE = 'probe-fail';
     await call('POST', `/api/probes/${probeId}/run`);
@@ -367,7 +468,13 @@ describe('probes', () => {
   });
 
   it('records a walk that passes its hard timeout as timeout', async () => {
-    const slow = await call('POST', '/api/probes', { name: 'slow-probe', targetId, intervalSeconds: 600, timeoutSeconds: 1, enabled: false });
+    const slow = await call('POST', '/api/probes', {
+      name: 'slow-probe',
+      targetId,
+      intervalSeconds: 600,
+      timeoutSeconds: 1,
+      enabled: false,
+    });
     k6Env.K6_TEST_DOUBLE_MODE = 'hang';
     const once = await call('POST', `/api/probes/${slow.body.id}/run`);
     k6Env.K6_TEST_DOUBLE_MODE = 'pass';
@@ -400,11 +507,28 @@ describe('probes', () => {
 
   it('refuses bad probe paths and patches', async () => {
     expectFieldError(await call('GET', '/api/probes/nope/results'), 404, 'id');
-    const p = await call('POST', '/api/probes', { name: 'p2', targetId, intervalSeconds: 30, timeoutSeconds: 10 });
-    expectFieldError(await call('PATCH', `/api/probes/${p.body.id}`, { timeoutSeconds: 40 }), 400, 'timeoutSeconds');
-    expectFieldError(await call('PATCH', `/api/probes/${p.body.id}`, { targetId: 'missing' }), 400, 'targetId');
+    const p = await call('POST', '/api/probes', {
+      name: 'p2',
+      targetId,
+      intervalSeconds: 30,
+      timeoutSeconds: 10,
+    });
+    expectFieldError(
+      await call('PATCH', `/api/probes/${p.body.id}`, { timeoutSeconds: 40 }),
+      400,
+      'timeoutSeconds',
+    );
+    expectFieldError(
+      await call('PATCH', `/api/probes/${p.body.id}`, { targetId: 'missing' }),
+      400,
+      'targetId',
+    );
     expectFieldError(await call('GET', `/api/probes/${p.body.id}/results?cursor=x`), 400, 'query.cursor');
-    expectFieldError(await call('POST', '/api/probes', { name: 'p2', targetId, intervalSeconds: 60 }), 409, 'name');
+    expectFieldError(
+      await call('POST', '/api/probes', { name: 'p2', targetId, intervalSeconds: 60 }),
+      409,
+      'name',
+    );
     await call('DELETE', `/api/probes/${p.body.id}`);
   });
 });

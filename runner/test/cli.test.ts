@@ -10,9 +10,18 @@ const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
 const SECRET = 'cli-secret-value-42';
 
 /** Runs the CLI as a child process (asynchronously, so the test worker stays responsive). */
-function vigil(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function vigil(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, K6_BIN: K6_DOUBLE, VIGIL_SCENARIOS_DIR: FIXTURE_SCENARIOS, K6_TEST_DOUBLE_DURATION_MS: '50', ...env },
+    env: {
+      PATH: process.env.PATH,
+      K6_BIN: K6_DOUBLE,
+      VIGIL_SCENARIOS_DIR: FIXTURE_SCENARIOS,
+      K6_TEST_DOUBLE_DURATION_MS: '50',
+      ...env,
+    },
     timeout: 60_000,
   });
   let stdout = '';
@@ -25,7 +34,21 @@ function vigil(args: string[], env: Record<string, string> = {}): Promise<{ code
 describe('vigil run', () => {
   it('passes: exit 0, writes summary.json, report.md and junit.xml', async () => {
     const out = join(tempDir(), 'out');
-    const res = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/mcp', '--set', 'vus=2', '--client-id', 'c1', '--out', out], { CLIENT_SECRET: SECRET });
+    const res = await vigil(
+      [
+        'run',
+        'oauth',
+        '--target',
+        'http://127.0.0.1:9/mcp',
+        '--set',
+        'vus=2',
+        '--client-id',
+        'c1',
+        '--out',
+        out,
+      ],
+      { CLIENT_SECRET: SECRET },
+    );
     expect(res.code, res.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.ok).toBe(true);
@@ -35,12 +58,15 @@ describe('vigil run', () => {
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('tests="2" failures="0"');
     expect(junit).not.toContain('<failure');
-    for (const text of [res.stdout, res.stderr, report, junit, readFileSync(join(out, 'k6.log'), 'utf8')]) expect(text).not.toContain(SECRET);
+    for (const text of [res.stdout, res.stderr, report, junit, readFileSync(join(out, 'k6.log'), 'utf8')])
+      expect(text).not.toContain(SECRET);
   });
 
   it('thresholds failed: exit 1 and a JUnit failure per failed threshold', async () => {
     const out = join(tempDir(), 'out');
-    const res = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/mcp', '--out', out, '--json'], { K6_TEST_DOUBLE_MODE: 'thresholds' });
+    const res = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/mcp', '--out', out, '--json'], {
+      K6_TEST_DOUBLE_MODE: 'thresholds',
+    });
     expect(res.code).toBe(1);
     expect(JSON.parse(res.stdout)).toMatchObject({ status: 'failed', exitCode: 99 });
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
@@ -56,23 +82,35 @@ describe('vigil run', () => {
     expect(bad.stderr).toContain('overrides.vus');
     expect((await vigil(['run', 'oauth', '--target', 'http://169.254.169.254/'])).code).toBe(2);
     expect((await vigil(['run', 'oauth'])).code).toBe(2);
-    expect((await vigil(['run', 'oauth', '--target', 'http://127.0.0.1/', '--profile', 'giant'])).code).toBe(2);
+    expect((await vigil(['run', 'oauth', '--target', 'http://127.0.0.1/', '--profile', 'giant'])).code).toBe(
+      2,
+    );
   });
 
   it('k6 missing or a script error: exit 3', async () => {
     const missingOut = join(tempDir(), 'o');
-    const missing = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', missingOut], { K6_BIN: '/nonexistent/k6' });
+    const missing = await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', missingOut], {
+      K6_BIN: '/nonexistent/k6',
+    });
     expect(missing.code).toBe(3);
     expect(missing.stdout).toContain('k6 executable not found');
     expect(missing.stdout).toContain('no reports written');
     expect(existsSync(missingOut)).toBe(false);
-    expect((await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', join(tempDir(), 'o')], { K6_TEST_DOUBLE_MODE: 'exception' })).code).toBe(3);
+    expect(
+      (
+        await vigil(['run', 'oauth', '--target', 'http://127.0.0.1:9/', '--out', join(tempDir(), 'o')], {
+          K6_TEST_DOUBLE_MODE: 'exception',
+        })
+      ).code,
+    ).toBe(3);
   });
 });
 
 describe('vigil probe and scenarios', () => {
   it('prints the step table and exits 1 when a step failed', async () => {
-    const res = await vigil(['probe', '--target', 'http://127.0.0.1:9/mcp', '--out', join(tempDir(), 'p')], { K6_TEST_DOUBLE_MODE: 'probe-fail' });
+    const res = await vigil(['probe', '--target', 'http://127.0.0.1:9/mcp', '--out', join(tempDir(), 'p')], {
+      K6_TEST_DOUBLE_MODE: 'probe-fail',
+    });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('| tools_call | FAILED | 16 | tool_error: isError: true |');
     expect(res.stdout).toContain('| discovery | ok |');
@@ -84,7 +122,13 @@ describe('vigil probe and scenarios', () => {
     const res = await vigil(['scenarios']);
     expect(res.code).toBe(0);
     for (const id of ['oauth', 'mcp', 'comprehensive', 'probe']) expect(res.stdout).toContain(id);
-    for (const args of [['--help'], ['run', '--help'], ['probe', '--help'], ['serve', '--help'], ['scenarios', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['run', '--help'],
+      ['probe', '--help'],
+      ['serve', '--help'],
+      ['scenarios', '--help'],
+    ]) {
       const help = await vigil(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout).toContain('Usage: vigil');

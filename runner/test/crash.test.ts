@@ -49,7 +49,10 @@ async function api(port: number, method: string, path: string, body?: unknown) {
   return { status: res.status, body: res.status === 204 ? null : await res.json() };
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+  );
 
 describe('resilience', () => {
   it('marks a run interrupted after a crash and ends its k6 process group', async () => {
@@ -58,13 +61,24 @@ describe('resilience', () => {
     const first = serve(dir, port);
     await waitForHttp(`http://127.0.0.1:${port}/readyz`, 30_000);
 
-    const target = await api(port, 'POST', '/api/targets', { name: 'demo', mcpUrl: 'http://127.0.0.1:9/mcp', auth: { clientSecret: 'shh-secret' } });
+    const target = await api(port, 'POST', '/api/targets', {
+      name: 'demo',
+      mcpUrl: 'http://127.0.0.1:9/mcp',
+      auth: { clientSecret: 'shh-secret' },
+    });
     expect(target.status).toBe(201);
-    const probe = await api(port, 'POST', '/api/probes', { name: 'p', targetId: target.body.id, intervalSeconds: 3600, enabled: false });
+    const probe = await api(port, 'POST', '/api/probes', {
+      name: 'p',
+      targetId: target.body.id,
+      intervalSeconds: 3600,
+      enabled: false,
+    });
     expect(probe.status).toBe(201);
     const earlier = await api(port, 'POST', '/api/runs', { scenario: 'oauth', targetId: target.body.id });
     await api(port, 'POST', `/api/runs/${earlier.body.id}/stop`);
-    await waitUntil(async () => (await api(port, 'GET', `/api/runs/${earlier.body.id}`)).body.status === 'stopped');
+    await waitUntil(
+      async () => (await api(port, 'GET', `/api/runs/${earlier.body.id}`)).body.status === 'stopped',
+    );
 
     const victim = await api(port, 'POST', '/api/runs', { scenario: 'oauth', targetId: target.body.id });
     expect(victim.body.status).toBe('running');
@@ -95,7 +109,10 @@ describe('resilience', () => {
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
     const check = new Database(join(dir, 'vigil.db'), { readonly: true });
-    const row = check.prepare('SELECT status, pgid FROM runs WHERE id = ?').get(third.body.id) as { status: string; pgid: number };
+    const row = check.prepare('SELECT status, pgid FROM runs WHERE id = ?').get(third.body.id) as {
+      status: string;
+      pgid: number;
+    };
     check.close();
     expect(row.status).toBe('stopped');
     expect(processGroupAlive(row.pgid)).toBe(false);

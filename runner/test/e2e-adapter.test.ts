@@ -30,7 +30,13 @@ describe('runner → real probe script → real target', () => {
   it('runs a probe walk and exports its steps as gauges', async () => {
     const created = await t.api('POST', '/api/targets', { name: 'reference', mcpUrl: target.mcpUrl });
     expect(created.status, created.text).toBe(201);
-    const probe = await t.api('POST', '/api/probes', { name: 'reference-probe', targetId: created.body.id, intervalSeconds: 600, timeoutSeconds: 60, enabled: false });
+    const probe = await t.api('POST', '/api/probes', {
+      name: 'reference-probe',
+      targetId: created.body.id,
+      intervalSeconds: 600,
+      timeoutSeconds: 60,
+      enabled: false,
+    });
     const once = await t.api('POST', `/api/probes/${probe.body.id}/run`);
     const result = once.body.result;
     const run = await t.api('GET', `/api/runs/${result.runId}`);
@@ -41,27 +47,37 @@ describe('runner → real probe script → real target', () => {
     expect(run.body).toMatchObject({ status: 'passed', exitCode: 0, kind: 'probe' });
     const metrics = (await t.api('GET', '/metrics')).text;
     expect(metrics).toContain('probe_success{probe="reference-probe",target="reference"} 1');
-    expect(metrics).toMatch(/probe_step_duration_seconds\{probe="reference-probe",target="reference",step="token"\} [0-9.e-]+/);
+    expect(metrics).toMatch(
+      /probe_step_duration_seconds\{probe="reference-probe",target="reference",step="token"\} [0-9.e-]+/,
+    );
   });
 
   it('runs the oauth load scenario (smoke) to passed thresholds and exports them', async () => {
     const targetId = (await t.api('GET', '/api/targets')).body.items[0].id;
     const started = await t.api('POST', '/api/runs', { scenario: 'oauth', targetId, profile: 'smoke' });
     expect(started.status, started.text).toBe(201);
-    const run = await waitUntil(async () => {
-      const res = await t.api('GET', `/api/runs/${started.body.id}`);
-      return ['queued', 'running'].includes(res.body.status) ? undefined : res.body;
-    }, 90_000, 'the oauth run');
+    const run = await waitUntil(
+      async () => {
+        const res = await t.api('GET', `/api/runs/${started.body.id}`);
+        return ['queued', 'running'].includes(res.body.status) ? undefined : res.body;
+      },
+      90_000,
+      'the oauth run',
+    );
     const logs = await t.api('GET', `/api/runs/${run.id}/logs?tail=40`);
     expect(run.status, logs.body.lines.join('\n')).toBe('passed');
     expect(run.thresholds.length).toBeGreaterThan(0);
     expect(run.summary.metrics.oauth_auth_flow_duration.values['p(95)']).toBeGreaterThan(0);
     const metrics = (await t.api('GET', '/metrics')).text;
-    expect(metrics).toContain(`vigil_run_threshold_passed{testid="${run.id}",scenario="oauth",target="reference",metric="oauth_auth_flow_duration"} 1`);
+    expect(metrics).toContain(
+      `vigil_run_threshold_passed{testid="${run.id}",scenario="oauth",target="reference",metric="oauth_auth_flow_duration"} 1`,
+    );
   });
 
   it('vigil probe prints the real step table and exits 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'probe', '--target', target.mcpUrl, '--out', tempDir()], { env: { PATH: process.env.PATH, K6_BIN: SHIM } });
+    const child = spawn(process.execPath, [BIN, 'probe', '--target', target.mcpUrl, '--out', tempDir()], {
+      env: { PATH: process.env.PATH, K6_BIN: SHIM },
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stdout += d));

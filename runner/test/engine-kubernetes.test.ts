@@ -8,7 +8,15 @@ import { Ajv } from 'ajv';
 import { SCENARIOS, RUN_LABELS } from '@vigil/scenarios/catalog';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { resourceName, scenarioFiles, scriptsConfigMap, secretsSecret, testRunManifest, SCRIPTS_MOUNT, type KubernetesSettings } from '../src/engine/k8s-manifests.ts';
+import {
+  resourceName,
+  scenarioFiles,
+  scriptsConfigMap,
+  secretsSecret,
+  testRunManifest,
+  SCRIPTS_MOUNT,
+  type KubernetesSettings,
+} from '../src/engine/k8s-manifests.ts';
 import { KubernetesEngine, type CoreApi, type CustomObjects } from '../src/engine/kubernetes.ts';
 import { scenariosDir } from '../src/engine/locate.ts';
 import type { RunSpec } from '../src/engine/types.ts';
@@ -19,12 +27,19 @@ import { RunManager } from '../src/runs.ts';
 import { Store } from '../src/store/store.ts';
 import { tempDir, waitUntil } from './helpers.ts';
 
-const CRD = parse(readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'));
+const CRD = parse(
+  readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'),
+);
 const schema = CRD.spec.versions[0].schema.openAPIV3Schema;
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 const validateTestRun = ajv.compile(schema);
 const SECRET = 'k8s-secret-value-xyz';
-const settings: KubernetesSettings = { namespace: 'vigil', runnerImage: 'grafana/k6:1.6.0', parallelism: 2, remoteWriteUrl: 'http://prometheus:9090/api/v1/write' };
+const settings: KubernetesSettings = {
+  namespace: 'vigil',
+  runnerImage: 'grafana/k6:1.6.0',
+  parallelism: 2,
+  remoteWriteUrl: 'http://prometheus:9090/api/v1/write',
+};
 
 function spec(overrides: Partial<RunSpec> = {}): RunSpec {
   return {
@@ -62,7 +77,9 @@ describe('manifests', () => {
   });
 
   it('detects a schema violation (the check can fail)', () => {
-    const manifest = testRunManifest(spec(), settings, files) as unknown as { spec: { parallelism: unknown } };
+    const manifest = testRunManifest(spec(), settings, files) as unknown as {
+      spec: { parallelism: unknown };
+    };
     manifest.spec.parallelism = 'two';
     expect(validateTestRun(manifest)).toBe(false);
   });
@@ -73,11 +90,16 @@ describe('manifests', () => {
     const cm = scriptsConfigMap(s, settings, files);
     const volume = manifest.spec.runner.volumes[0]!;
     expect(volume.configMap.items.map((i) => i.path)).toEqual(files.map((f) => f.path));
-    expect(volume.configMap.items.every((i) => /^[-._a-zA-Z0-9]+$/.test(i.key) && cm.data[i.key] !== undefined)).toBe(true);
+    expect(
+      volume.configMap.items.every((i) => /^[-._a-zA-Z0-9]+$/.test(i.key) && cm.data[i.key] !== undefined),
+    ).toBe(true);
     expect(files.some((f) => f.path === 'catalog/index.ts')).toBe(true);
     expect(JSON.stringify(cm)).not.toContain(SECRET);
     const secretRef = manifest.spec.runner.env.find((e) => e.name === 'CLIENT_SECRET');
-    expect(secretRef).toEqual({ name: 'CLIENT_SECRET', valueFrom: { secretKeyRef: { name: resourceName(s.runId, '-secrets'), key: 'CLIENT_SECRET' } } });
+    expect(secretRef).toEqual({
+      name: 'CLIENT_SECRET',
+      valueFrom: { secretKeyRef: { name: resourceName(s.runId, '-secrets'), key: 'CLIENT_SECRET' } },
+    });
     expect(secretsSecret(s, settings).stringData).toEqual({ CLIENT_SECRET: SECRET });
     expect(manifest.metadata.name).toMatch(/^[a-z0-9-]{1,63}$/);
   });
@@ -108,24 +130,40 @@ class FakeKubernetesApis {
     },
   } as unknown as CustomObjects;
   readonly core = {
-    createNamespacedConfigMap: async (p: { body: { metadata: { name: string } } }) => void this.calls.push(`create configmap ${p.body.metadata.name}`),
-    createNamespacedSecret: async (p: { body: { metadata: { name: string } } }) => void this.calls.push(`create secret ${p.body.metadata.name}`),
-    deleteNamespacedConfigMap: async (p: { name: string }) => void this.calls.push(`delete configmap ${p.name}`),
+    createNamespacedConfigMap: async (p: { body: { metadata: { name: string } } }) =>
+      void this.calls.push(`create configmap ${p.body.metadata.name}`),
+    createNamespacedSecret: async (p: { body: { metadata: { name: string } } }) =>
+      void this.calls.push(`create secret ${p.body.metadata.name}`),
+    deleteNamespacedConfigMap: async (p: { name: string }) =>
+      void this.calls.push(`delete configmap ${p.name}`),
     deleteNamespacedSecret: async (p: { name: string }) => void this.calls.push(`delete secret ${p.name}`),
     listNamespacedPod: async (p: { labelSelector: string }) => {
       this.calls.push(`list pods ${p.labelSelector}`);
-      return { items: this.exitCodes.map((exitCode) => ({ status: { containerStatuses: [{ state: { terminated: { exitCode } } }] } })) };
+      return {
+        items: this.exitCodes.map((exitCode) => ({
+          status: { containerStatuses: [{ state: { terminated: { exitCode } } }] },
+        })),
+      };
     },
   } as unknown as CoreApi;
 }
 
 function engine(fake: FakeKubernetesApis) {
-  return new KubernetesEngine({ ...settings, customObjects: fake.customObjects, core: fake.core, pollMs: 1, sleep: async () => undefined });
+  return new KubernetesEngine({
+    ...settings,
+    customObjects: fake.customObjects,
+    core: fake.core,
+    pollMs: 1,
+    sleep: async () => undefined,
+  });
 }
 
 describe('status following', () => {
   it('finished with every runner at exit 0 → passed; creates and cleans up', async () => {
-    const fake = new FakeKubernetesApis(['initialization', 'created', 'started', 'started', 'finished'], [0, 0]);
+    const fake = new FakeKubernetesApis(
+      ['initialization', 'created', 'started', 'started', 'finished'],
+      [0, 0],
+    );
     const progress: number[] = [];
     const outcome = await (await engine(fake).start(spec(), { onProgress: (p) => progress.push(p) })).done;
     expect(outcome).toMatchObject({ status: 'passed', exitCode: 0 });
@@ -134,7 +172,11 @@ describe('status following', () => {
     expect(fake.calls[0]).toBe(`create configmap ${name}-scripts`);
     expect(fake.calls).toContain(`create secret ${name}-secrets`);
     expect(fake.calls).toContain(`list pods k6_cr=${name},runner=true`);
-    expect(fake.calls.slice(-3)).toEqual([`delete testrun ${name}`, `delete configmap ${name}-scripts`, `delete secret ${name}-secrets`]);
+    expect(fake.calls.slice(-3)).toEqual([
+      `delete testrun ${name}`,
+      `delete configmap ${name}-scripts`,
+      `delete secret ${name}-secrets`,
+    ]);
   });
 
   it('finished does not mean passed: a runner exiting 99 → failed', async () => {
@@ -143,8 +185,16 @@ describe('status following', () => {
   });
 
   it('a script exception (107) → error; stage error → error', async () => {
-    expect(await (await engine(new FakeKubernetesApis(['finished'], [107, 99])).start(spec())).done).toMatchObject({ status: 'error', exitCode: 107 });
-    expect(await (await engine(new FakeKubernetesApis(['initialization', 'error'], [])).start(spec())).done).toMatchObject({ status: 'error' });
+    expect(
+      await (
+        await engine(new FakeKubernetesApis(['finished'], [107, 99])).start(spec())
+      ).done,
+    ).toMatchObject({ status: 'error', exitCode: 107 });
+    expect(
+      await (
+        await engine(new FakeKubernetesApis(['initialization', 'error'], [])).start(spec())
+      ).done,
+    ).toMatchObject({ status: 'error' });
   });
 
   it('stop deletes the TestRun → stopped', async () => {
@@ -159,15 +209,37 @@ describe('status following', () => {
     const fake = new FakeKubernetesApis(['started'], []);
     await engine(fake).abandon('run_0123456789abcdef');
     const name = resourceName('run_0123456789abcdef');
-    expect(fake.calls).toEqual([`delete testrun ${name}`, `delete configmap ${name}-scripts`, `delete secret ${name}-secrets`]);
+    expect(fake.calls).toEqual([
+      `delete testrun ${name}`,
+      `delete configmap ${name}-scripts`,
+      `delete secret ${name}-secrets`,
+    ]);
   });
 
   it('a runner restart marks a kubernetes run interrupted and abandons its objects', async () => {
     const store = new Store(join(tempDir(), 'db.sqlite'));
-    const run = store.insertRun({ id: 'run_k8s', kind: 'load', scenario: 'mcp', targetId: null, targetName: 't', targetUrl: 'http://127.0.0.1/', profile: 'smoke', overrides: {}, engine: 'kubernetes', createdBy: null, probeId: null });
+    const run = store.insertRun({
+      id: 'run_k8s',
+      kind: 'load',
+      scenario: 'mcp',
+      targetId: null,
+      targetName: 't',
+      targetUrl: 'http://127.0.0.1/',
+      profile: 'smoke',
+      overrides: {},
+      engine: 'kubernetes',
+      createdBy: null,
+      probeId: null,
+    });
     store.updateRun(run.id, { status: 'running' });
     const fake = new FakeKubernetesApis(['started'], []);
-    const manager = new RunManager(store, { kubernetes: engine(fake) }, new RunnerMetrics(), tempDir(), pino({ level: 'silent' }));
+    const manager = new RunManager(
+      store,
+      { kubernetes: engine(fake) },
+      new RunnerMetrics(),
+      tempDir(),
+      pino({ level: 'silent' }),
+    );
     expect(manager.recoverInterrupted().map((r) => r.status)).toEqual(['interrupted']);
     await waitUntil(() => fake.calls.length === 3);
     expect(fake.calls[0]).toBe(`delete testrun ${resourceName('run_k8s')}`);
@@ -176,7 +248,13 @@ describe('status following', () => {
 
   it('times out a TestRun that never finishes', async () => {
     const fake = new FakeKubernetesApis(['started'], []);
-    const e = new KubernetesEngine({ ...settings, customObjects: fake.customObjects, core: fake.core, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), pollMs: 5 });
+    const e = new KubernetesEngine({
+      ...settings,
+      customObjects: fake.customObjects,
+      core: fake.core,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      pollMs: 5,
+    });
     expect(await (await e.start(spec({ timeoutMs: 50 }))).done).toMatchObject({ status: 'timeout' });
   });
 });

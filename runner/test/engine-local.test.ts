@@ -28,9 +28,27 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
 
 function engineWith(mode: string, extra: Record<string, string> = {}, remoteWriteUrl?: string) {
   const record = join(tempDir('vigil-record-'), 'calls.jsonl');
-  const parentEnv = { PATH: process.env.PATH, VIGIL_TOKEN: 'runner-token', VIGIL_SECRET_KEY: 'k'.repeat(64), K6_TEST_DOUBLE_MODE: mode, K6_TEST_DOUBLE_RECORD: record, K6_TEST_DOUBLE_DURATION_MS: '100', ...extra };
-  const engine = new LocalEngine({ k6Bin: K6_DOUBLE, stopGraceMs: 500, scenariosDir: FIXTURE_SCENARIOS, parentEnv, remoteWriteUrl });
-  const calls = () => readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const parentEnv = {
+    PATH: process.env.PATH,
+    VIGIL_TOKEN: 'runner-token',
+    VIGIL_SECRET_KEY: 'k'.repeat(64),
+    K6_TEST_DOUBLE_MODE: mode,
+    K6_TEST_DOUBLE_RECORD: record,
+    K6_TEST_DOUBLE_DURATION_MS: '100',
+    ...extra,
+  };
+  const engine = new LocalEngine({
+    k6Bin: K6_DOUBLE,
+    stopGraceMs: 500,
+    scenariosDir: FIXTURE_SCENARIOS,
+    parentEnv,
+    remoteWriteUrl,
+  });
+  const calls = () =>
+    readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   return { engine, calls };
 }
 
@@ -44,7 +62,13 @@ describe('command line and environment', () => {
     expect(call.argv[0]).toBe('run');
     expect(Object.keys(call.tags).sort()).toEqual([...RUN_LABELS].sort());
     expect(call.tags).toEqual({ testid: s.runId, target: 'demo', profile: 'smoke', kind: 'load' });
-    expect(call.env).toMatchObject({ MCP_URL: 'http://127.0.0.1:9/mcp', PROFILE: 'smoke', CLIENT_ID: 'c1', LOAD_VUS: '2', VIGIL_SUMMARY_FILE: join(s.runDir, 'summary.json') });
+    expect(call.env).toMatchObject({
+      MCP_URL: 'http://127.0.0.1:9/mcp',
+      PROFILE: 'smoke',
+      CLIENT_ID: 'c1',
+      LOAD_VUS: '2',
+      VIGIL_SUMMARY_FILE: join(s.runDir, 'summary.json'),
+    });
     expect(call.script).toBe(join(FIXTURE_SCENARIOS, 'oauth.ts'));
     expect(call.outputs).toEqual([]);
     expect(call.vus).toBeUndefined();
@@ -98,7 +122,12 @@ describe('command line and environment', () => {
   });
 
   it('explains a missing k6', async () => {
-    const engine = new LocalEngine({ k6Bin: 'k6-definitely-not-installed', stopGraceMs: 100, scenariosDir: FIXTURE_SCENARIOS, parentEnv: { PATH: '/nonexistent' } });
+    const engine = new LocalEngine({
+      k6Bin: 'k6-definitely-not-installed',
+      stopGraceMs: 100,
+      scenariosDir: FIXTURE_SCENARIOS,
+      parentEnv: { PATH: '/nonexistent' },
+    });
     await expect(engine.start(spec())).rejects.toThrow(EngineUnavailable);
     await expect(engine.start(spec())).rejects.toThrow(/k6 executable not found/);
   });
@@ -152,9 +181,10 @@ describe('exit codes and signals', () => {
   it('reports progress from k6 output', async () => {
     const { engine } = engineWith('pass', { K6_TEST_DOUBLE_DURATION_MS: '200' });
     const seen: number[] = [];
-    await (await engine.start(spec(), { onProgress: (f) => seen.push(f) })).done;
+    await (
+      await engine.start(spec(), { onProgress: (f) => seen.push(f) })
+    ).done;
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((f) => f >= 0 && f <= 1)).toBe(true);
   });
 });
-

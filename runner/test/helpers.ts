@@ -52,11 +52,20 @@ export interface TestRunner {
   base: string;
   logs: string[];
   dir: string;
-  api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: Json; text: string }>;
+  api: (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: Json; text: string }>;
   close: () => Promise<void>;
 }
 
-export async function startTestRunner(overrides: Partial<RunnerConfig> = {}, options: RunnerOptions = {}, dir = tempDir()): Promise<TestRunner> {
+export async function startTestRunner(
+  overrides: Partial<RunnerConfig> = {},
+  options: RunnerOptions = {},
+  dir = tempDir(),
+): Promise<TestRunner> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -96,7 +105,11 @@ export async function startTestRunner(overrides: Partial<RunnerConfig> = {}, opt
   return { runner, base, logs, dir, api, close };
 }
 
-export async function waitUntil<T>(fn: () => T | Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

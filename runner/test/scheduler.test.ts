@@ -23,7 +23,9 @@ class ManualClock implements Clock {
   async advance(ms: number) {
     const end = this.current + ms;
     for (;;) {
-      const next = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const next = [...this.timers.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
       if (!next) break;
       this.timers.delete(next[0]);
       this.current = next[1].at;
@@ -38,7 +40,11 @@ const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-const probe = (id: string, intervalSeconds = 10, timeoutSeconds = 5): ScheduledProbe => ({ id, intervalSeconds, timeoutSeconds });
+const probe = (id: string, intervalSeconds = 10, timeoutSeconds = 5): ScheduledProbe => ({
+  id,
+  intervalSeconds,
+  timeoutSeconds,
+});
 
 /** An executor whose runs finish when the test says so (`execute`) or at once (`executeAndFinish`). */
 function controllableExecutor(clock: ManualClock) {
@@ -57,11 +63,18 @@ describe('probe scheduler', () => {
   it('runs each probe at its interval (no jitter when random() is 0)', async () => {
     const clock = new ManualClock();
     const { starts, executeAndFinish } = controllableExecutor(clock);
-    const s = new ProbeScheduler(executeAndFinish, { clock, concurrency: 10, random: () => 0, spreadFirstRun: false });
+    const s = new ProbeScheduler(executeAndFinish, {
+      clock,
+      concurrency: 10,
+      random: () => 0,
+      spreadFirstRun: false,
+    });
     s.upsert(probe('a', 10));
     s.upsert(probe('b', 30));
     await clock.advance(60_000);
-    expect(starts.filter((x) => x.id === 'a').map((x) => x.at)).toEqual([10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    expect(starts.filter((x) => x.id === 'a').map((x) => x.at)).toEqual([
+      10_000, 20_000, 30_000, 40_000, 50_000, 60_000,
+    ]);
     expect(starts.filter((x) => x.id === 'b').map((x) => x.at)).toEqual([30_000, 60_000]);
     s.remove('a');
     await clock.advance(30_000);
@@ -71,12 +84,20 @@ describe('probe scheduler', () => {
 
   it('keeps jitter within 10% of the interval', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 10, max: 86_400 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (interval, r) => {
-        const s = new ProbeScheduler(async () => undefined, { concurrency: 1, random: () => r, clock: new ManualClock() });
-        const delay = s.nextDelayMs(interval);
-        expect(delay).toBeGreaterThanOrEqual(interval * 1000);
-        expect(delay).toBeLessThanOrEqual(interval * 1000 * 1.1);
-      }),
+      fc.property(
+        fc.integer({ min: 10, max: 86_400 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (interval, r) => {
+          const s = new ProbeScheduler(async () => undefined, {
+            concurrency: 1,
+            random: () => r,
+            clock: new ManualClock(),
+          });
+          const delay = s.nextDelayMs(interval);
+          expect(delay).toBeGreaterThanOrEqual(interval * 1000);
+          expect(delay).toBeLessThanOrEqual(interval * 1000 * 1.1);
+        },
+      ),
     );
   });
 
@@ -85,7 +106,12 @@ describe('probe scheduler', () => {
     const { starts, execute } = controllableExecutor(clock);
     let i = 0;
     const randoms = [0.1, 0.5, 0.9];
-    const s = new ProbeScheduler(execute, { clock, concurrency: 10, random: () => randoms[i++ % 3]!, spreadFirstRun: false });
+    const s = new ProbeScheduler(execute, {
+      clock,
+      concurrency: 10,
+      random: () => randoms[i++ % 3]!,
+      spreadFirstRun: false,
+    });
     for (const id of ['a', 'b', 'c']) s.upsert(probe(id, 100, 5));
     await clock.advance(110_000);
     expect(starts.map((x) => x.at)).toEqual([101_000, 105_000, 109_000]);
@@ -142,7 +168,13 @@ describe('probe scheduler', () => {
     const clock = new ManualClock();
     const { starts, execute } = controllableExecutor(clock);
     const timedOut: string[] = [];
-    const s = new ProbeScheduler(execute, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false, onTimeout: (p) => timedOut.push(p.id) });
+    const s = new ProbeScheduler(execute, {
+      clock,
+      concurrency: 1,
+      random: () => 0,
+      spreadFirstRun: false,
+      onTimeout: (p) => timedOut.push(p.id),
+    });
     s.upsert(probe('hung', 20, 5));
     s.upsert(probe('next', 22, 5));
     await clock.advance(20_000);
@@ -161,7 +193,12 @@ describe('probe scheduler', () => {
   it('reschedules on update and stops cleanly', async () => {
     const clock = new ManualClock();
     const { starts, executeAndFinish } = controllableExecutor(clock);
-    const s = new ProbeScheduler(executeAndFinish, { clock, concurrency: 1, random: () => 0, spreadFirstRun: false });
+    const s = new ProbeScheduler(executeAndFinish, {
+      clock,
+      concurrency: 1,
+      random: () => 0,
+      spreadFirstRun: false,
+    });
     s.upsert(probe('a', 100));
     await clock.advance(50_000);
     s.upsert(probe('a', 10));

@@ -26,14 +26,37 @@ describe('store', () => {
   it('prunes finished runs and probe results past retention, keeping baselines and active runs', () => {
     const store = new Store(join(tempDir(), 'db.sqlite'));
     const make = (id: string) =>
-      store.insertRun({ id, kind: 'load', scenario: 'oauth', targetId: null, targetName: 't', targetUrl: 'http://127.0.0.1/', profile: 'smoke', overrides: {}, engine: 'local', createdBy: null, probeId: null });
+      store.insertRun({
+        id,
+        kind: 'load',
+        scenario: 'oauth',
+        targetId: null,
+        targetName: 't',
+        targetUrl: 'http://127.0.0.1/',
+        profile: 'smoke',
+        overrides: {},
+        engine: 'local',
+        createdBy: null,
+        probeId: null,
+      });
     for (const id of ['old', 'baseline', 'active', 'new']) make(id);
     store.updateRun('old', { status: 'passed' });
     store.updateRun('baseline', { status: 'passed' });
     store.updateRun('active', { status: 'running' });
     store.setBaseline(store.getRun('baseline')!);
     store.db.prepare("UPDATE runs SET created_at = '2000-01-01T00:00:00.000Z' WHERE id != 'new'").run();
-    store.insertProbeResult({ probeId: 'p', runId: null, at: '2000-01-01T00:00:00.000Z', ok: true, status: 'passed', durationMs: 1, failedStep: null, steps: [], toolsHash: null, tokenExpiresInSeconds: null });
+    store.insertProbeResult({
+      probeId: 'p',
+      runId: null,
+      at: '2000-01-01T00:00:00.000Z',
+      ok: true,
+      status: 'passed',
+      durationMs: 1,
+      failedStep: null,
+      steps: [],
+      toolsHash: null,
+      tokenExpiresInSeconds: null,
+    });
     const pruned = store.prune(new Date('2020-01-01'));
     expect(pruned).toEqual({ runs: ['old'], probeResults: 1 });
     expect(store.getRun('baseline')).toBeDefined();
@@ -54,10 +77,15 @@ describe('secrets', () => {
   });
   it('scrubs secret values and bearer tokens from text', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 4, maxLength: 40 }), fc.string(), fc.string(), (secret, before, after) => {
-        fc.pre(!secret.includes('[REDACTED]'));
-        expect(scrub(`${before}${secret}${after}`, [secret])).not.toContain(secret);
-      }),
+      fc.property(
+        fc.string({ minLength: 4, maxLength: 40 }),
+        fc.string(),
+        fc.string(),
+        (secret, before, after) => {
+          fc.pre(!secret.includes('[REDACTED]'));
+          expect(scrub(`${before}${secret}${after}`, [secret])).not.toContain(secret);
+        },
+      ),
     );
     expect(scrub('Authorization: Bearer abc.def-ghi', [])).toBe('Authorization: Bearer [REDACTED]');
   });
@@ -72,10 +100,20 @@ describe('secrets', () => {
 });
 
 describe('host policy', () => {
-  it.each(['169.254.169.254', '169.254.0.1', 'fe80::1', 'FE80::abcd', '[fe80::1]', 'fd00:ec2::254', '::ffff:169.254.169.254'])('refuses %s', (a) => {
+  it.each([
+    '169.254.169.254',
+    '169.254.0.1',
+    'fe80::1',
+    'FE80::abcd',
+    '[fe80::1]',
+    'fd00:ec2::254',
+    '::ffff:169.254.169.254',
+  ])('refuses %s', (a) => {
     expect(isForbiddenAddress(a)).toBe(true);
   });
-  it.each(['127.0.0.1', '10.0.0.1', '::1', 'fd00::1', '8.8.8.8'])('does not flag %s', (a) => expect(isForbiddenAddress(a)).toBe(false));
+  it.each(['127.0.0.1', '10.0.0.1', '::1', 'fd00::1', '8.8.8.8'])('does not flag %s', (a) =>
+    expect(isForbiddenAddress(a)).toBe(false),
+  );
   it('refuses metadata names and matches the allow-list', () => {
     expect(isForbiddenName('metadata.google.internal.')).toBe(true);
     expect(hostAllowed('api.example.com', ['*.example.com'])).toBe(true);
@@ -87,8 +125,14 @@ describe('host policy', () => {
 
 describe('X-Grafana-Context', () => {
   it('reads login and user id from JSON or a JWT payload, nothing else', () => {
-    expect(parseGrafanaContext(JSON.stringify({ UserID: 3, Login: 'bob', Email: 'bob@x', OrgRole: 'Admin' }))).toEqual({ login: 'bob', userId: '3' });
-    const jwt = ['e30', Buffer.from(JSON.stringify({ sub: 'user:9', login: 'eve', email: 'e@x' })).toString('base64url'), 'sig'].join('.');
+    expect(
+      parseGrafanaContext(JSON.stringify({ UserID: 3, Login: 'bob', Email: 'bob@x', OrgRole: 'Admin' })),
+    ).toEqual({ login: 'bob', userId: '3' });
+    const jwt = [
+      'e30',
+      Buffer.from(JSON.stringify({ sub: 'user:9', login: 'eve', email: 'e@x' })).toString('base64url'),
+      'sig',
+    ].join('.');
     expect(parseGrafanaContext(jwt)).toEqual({ login: 'eve', userId: 'user:9' });
   });
   it('never throws on garbage', () => {
@@ -102,7 +146,14 @@ describe('X-Grafana-Context', () => {
 describe('metrics', () => {
   it('keeps threshold series for the latest N load runs only', async () => {
     const metrics = new RunnerMetrics(2);
-    const run = (id: string) => ({ id, kind: 'load', scenario: 'oauth', targetName: 't', thresholds: [{ metric: 'm', expression: 'x', ok: id !== 'b' }] }) as unknown as RunRecord;
+    const run = (id: string) =>
+      ({
+        id,
+        kind: 'load',
+        scenario: 'oauth',
+        targetName: 't',
+        thresholds: [{ metric: 'm', expression: 'x', ok: id !== 'b' }],
+      }) as unknown as RunRecord;
     for (const id of ['a', 'b', 'c']) metrics.recordRunThresholds(run(id));
     const text = await metrics.registry.metrics();
     expect(text).not.toContain('testid="a"');
@@ -111,9 +162,22 @@ describe('metrics', () => {
   });
   it('counts tools-hash changes between walks', async () => {
     const metrics = new RunnerMetrics();
-    const walk = (toolsHash: string) => ({ probe: 'p', target: 't', intervalSeconds: 60, ok: true, consecutiveFailures: 0, durationMs: 10, atMs: 0, steps: [], toolsHash, tokenExpiresInSeconds: null });
+    const walk = (toolsHash: string) => ({
+      probe: 'p',
+      target: 't',
+      intervalSeconds: 60,
+      ok: true,
+      consecutiveFailures: 0,
+      durationMs: 10,
+      atMs: 0,
+      steps: [],
+      toolsHash,
+      tokenExpiresInSeconds: null,
+    });
     for (const h of ['a', 'a', 'b', 'b', 'c']) metrics.recordProbe(walk(h));
-    expect(await metrics.registry.metrics()).toContain('probe_tools_hash_changes_total{probe="p",target="t"} 2');
+    expect(await metrics.registry.metrics()).toContain(
+      'probe_tools_hash_changes_total{probe="p",target="t"} 2',
+    );
   });
 });
 

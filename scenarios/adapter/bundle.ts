@@ -25,7 +25,10 @@ export const HOST_PARAMETER = '__vigil_k6_adapter_host__';
 const EXPORTS_VARIABLE = '__vigil_k6_script_exports__';
 
 export class ScriptBundleError extends Error {
-  constructor(script: string, readonly problems: string[]) {
+  constructor(
+    script: string,
+    readonly problems: string[],
+  ) {
     super(`k6 adapter: cannot load ${script}:\n  ${problems.join('\n  ')}`);
     this.name = 'ScriptBundleError';
   }
@@ -37,7 +40,8 @@ function isEmulated(specifier: string): specifier is K6ModuleName {
 
 function refusal(specifier: string): string {
   if (/^k6(\/|$)/.test(specifier)) return `k6 module "${specifier}" is not emulated by the test-only adapter`;
-  if (/^https?:\/\//.test(specifier)) return `remote module "${specifier}" refused: production k6 runners may be offline`;
+  if (/^https?:\/\//.test(specifier))
+    return `remote module "${specifier}" refused: production k6 runners may be offline`;
   return `"${specifier}" is neither a k6 module nor a relative path: k6 cannot import Node builtins or npm packages`;
 }
 

@@ -14,14 +14,44 @@ import { toHostBufferSources } from './modules/bytes.ts';
 import type { createTimers } from './modules/timers.ts';
 
 /** V8 intrinsics a fresh vm context has that k6 does not (Sobek implements none of them). */
-export const REMOVED_INTRINSICS = ['Intl', 'WeakRef', 'FinalizationRegistry', 'WebAssembly', 'SharedArrayBuffer', 'Atomics'] as const;
+export const REMOVED_INTRINSICS = [
+  'Intl',
+  'WeakRef',
+  'FinalizationRegistry',
+  'WebAssembly',
+  'SharedArrayBuffer',
+  'Atomics',
+] as const;
 
 /** Globals k6 1.x and 2.x define in every script. */
-export const K6_GLOBALS = ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'crypto', 'console', 'open', 'require', '__ENV', '__VU', '__ITER'] as const;
+export const K6_GLOBALS = [
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'crypto',
+  'console',
+  'open',
+  'require',
+  '__ENV',
+  '__VU',
+  '__ITER',
+] as const;
 /** Only in k6 2.x. */
 export const K6_2_GLOBALS = ['TextEncoder', 'TextDecoder'] as const;
 
-const SUBTLE_METHODS = ['digest', 'importKey', 'exportKey', 'generateKey', 'sign', 'verify', 'encrypt', 'decrypt', 'deriveBits', 'deriveKey'] as const;
+const SUBTLE_METHODS = [
+  'digest',
+  'importKey',
+  'exportKey',
+  'generateKey',
+  'sign',
+  'verify',
+  'encrypt',
+  'decrypt',
+  'deriveBits',
+  'deriveKey',
+] as const;
 
 function formatArgument(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -35,28 +65,47 @@ function formatArgument(value: unknown): string {
 }
 
 function scriptConsole(runtime: Runtime) {
-  const write = (level: 'INFO' | 'WARN' | 'ERRO') => (...args: unknown[]) =>
-    runtime.log(level, args.map(formatArgument).join(' '), { source: 'console' });
+  const write =
+    (level: 'INFO' | 'WARN' | 'ERRO') =>
+    (...args: unknown[]) =>
+      runtime.log(level, args.map(formatArgument).join(' '), { source: 'console' });
   // console.debug is only shown with --verbose in k6: dropped, as k6 run does by default.
-  return { log: write('INFO'), info: write('INFO'), warn: write('WARN'), error: write('ERRO'), debug: () => {} };
+  return {
+    log: write('INFO'),
+    info: write('INFO'),
+    warn: write('WARN'),
+    error: write('ERRO'),
+    debug: () => {},
+  };
 }
 
 /** WebCrypto taking the script's buffers (any realm) and giving results made in its realm (ArrayBuffer, Promise, Error). */
 function scriptCrypto(runtime: Runtime) {
   const convert = (value: unknown) =>
-    Object.prototype.toString.call(value) === '[object ArrayBuffer]' ? runtime.toScriptArrayBuffer(new Uint8Array(value as ArrayBuffer)) : value;
+    Object.prototype.toString.call(value) === '[object ArrayBuffer]'
+      ? runtime.toScriptArrayBuffer(new Uint8Array(value as ArrayBuffer))
+      : value;
   const subtle: Record<string, unknown> = {};
   for (const method of SUBTLE_METHODS) {
     const hostMethod = webcrypto.subtle[method] as (...a: unknown[]) => Promise<unknown>;
     subtle[method] = (...args: unknown[]) =>
       new runtime.realm.Promise((resolve, reject) => {
         Promise.resolve()
-          .then(() => hostMethod.apply(webcrypto.subtle, args.map((arg) => toHostBufferSources(arg))))
-          .then((value) => resolve(convert(value)), (error: Error) => reject(runtime.error(`${error.name}: ${error.message}`)));
+          .then(() =>
+            hostMethod.apply(
+              webcrypto.subtle,
+              args.map((arg) => toHostBufferSources(arg)),
+            ),
+          )
+          .then(
+            (value) => resolve(convert(value)),
+            (error: Error) => reject(runtime.error(`${error.name}: ${error.message}`)),
+          );
       });
   }
   return {
-    getRandomValues: <T extends ArrayBufferView>(array: T) => webcrypto.getRandomValues(array as unknown as Uint8Array) as unknown as T,
+    getRandomValues: <T extends ArrayBufferView>(array: T) =>
+      webcrypto.getRandomValues(array as unknown as Uint8Array) as unknown as T,
     randomUUID: () => webcrypto.randomUUID(),
     subtle,
   };
@@ -75,9 +124,18 @@ export interface ScriptContext {
 }
 
 export function createScriptContext({ runtime, timers, requireModule }: ContextGlobals): ScriptContext {
-  const context = vm.createContext({}, { name: 'k6 VU (test-only adapter)', codeGeneration: { strings: true, wasm: false } });
-  vm.runInContext(`for (const name of ${JSON.stringify(['console', ...REMOVED_INTRINSICS])}) delete globalThis[name];`, context);
-  const realm = vm.runInContext('({ Error, ArrayBuffer, Uint8Array, Promise, JSON, Object, Array })', context) as Realm;
+  const context = vm.createContext(
+    {},
+    { name: 'k6 VU (test-only adapter)', codeGeneration: { strings: true, wasm: false } },
+  );
+  vm.runInContext(
+    `for (const name of ${JSON.stringify(['console', ...REMOVED_INTRINSICS])}) delete globalThis[name];`,
+    context,
+  );
+  const realm = vm.runInContext(
+    '({ Error, ArrayBuffer, Uint8Array, Promise, JSON, Object, Array })',
+    context,
+  ) as Realm;
   const open = (file: string, mode?: string) => {
     if (runtime.phase !== 'init') throw runtime.error('open() is only available in the init context');
     const resolved = path.resolve(runtime.settings.scriptDir, String(file));
@@ -100,7 +158,12 @@ export function createScriptContext({ runtime, timers, requireModule }: ContextG
   };
   if (runtime.settings.k6Version === '2') Object.assign(globals, { TextEncoder, TextDecoder });
   for (const [name, value] of Object.entries(globals)) {
-    Object.defineProperty(context, name, { value, writable: name.startsWith('__'), configurable: true, enumerable: false });
+    Object.defineProperty(context, name, {
+      value,
+      writable: name.startsWith('__'),
+      configurable: true,
+      enumerable: false,
+    });
   }
   return {
     context,

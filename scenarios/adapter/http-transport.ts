@@ -71,10 +71,16 @@ export class HttpTransport {
     this.worker.postMessage({ mode: 'sync', request: { ...request, id } });
     const outcome = Atomics.wait(this.signal, 0, 0, request.timeoutMs + WORKER_STALL_MARGIN_MS);
     // Answers to earlier calls that gave up waiting may still be queued: skip them.
-    for (let message = receiveMessageOnPort(this.syncPort); message; message = receiveMessageOnPort(this.syncPort)) {
+    for (
+      let message = receiveMessageOnPort(this.syncPort);
+      message;
+      message = receiveMessageOnPort(this.syncPort)
+    ) {
       if ((message.message as WireResponse).id === id) return message.message as WireResponse;
     }
-    throw new Error(`k6 adapter: HTTP worker gave no answer for ${request.method} ${request.url} (${outcome})`);
+    throw new Error(
+      `k6 adapter: HTTP worker gave no answer for ${request.method} ${request.url} (${outcome})`,
+    );
   }
 
   exchangeAsync(request: Omit<WireRequest, 'id'>): Promise<WireResponse> {

@@ -58,7 +58,8 @@ function exchange(request) {
       agent: agents[target.protocol],
       rejectUnauthorized: !request.insecureSkipTLSVerify,
     });
-    const fail = (error) => finish({ id: request.id, status: 0, ...classify(error, target, timedOut), ...timings(marks) });
+    const fail = (error) =>
+      finish({ id: request.id, status: 0, ...classify(error, target, timedOut), ...timings(marks) });
     // The answer is sent from here, not from the socket events: a stream that never ends must not hang k6's call.
     const timer = setTimeout(() => {
       timedOut = true;

@@ -54,7 +54,10 @@ export function parseSelector(selector: string): MetricSelector {
     if (pair.trim() === '') continue;
     const colon = pair.indexOf(':');
     if (colon < 0) throw new Error(`invalid tag filter "${pair}" in "${selector}" (expected key:value)`);
-    tags[pair.slice(0, colon).trim()] = pair.slice(colon + 1).trim().replace(/^["'](.*)["']$/, '$1');
+    tags[pair.slice(0, colon).trim()] = pair
+      .slice(colon + 1)
+      .trim()
+      .replace(/^["'](.*)["']$/, '$1');
   }
   return { name: match[1]!.trim(), tags };
 }
@@ -129,10 +132,18 @@ export function sinkValues(
 }
 
 /** One aggregate for a threshold (`p(99.9)`, `avg`, `rate`, ...); undefined when the type lacks it. */
-export function aggregate(type: MetricType, samples: readonly MetricSample[], method: string, durationSeconds: number): number | undefined {
+export function aggregate(
+  type: MetricType,
+  samples: readonly MetricSample[],
+  method: string,
+  durationSeconds: number,
+): number | undefined {
   if (type === 'trend') {
     if (method === 'count') return undefined;
-    return trendStat([...samples.map((s) => s.value)].sort((a, b) => a - b), method);
+    return trendStat(
+      [...samples.map((s) => s.value)].sort((a, b) => a - b),
+      method,
+    );
   }
   return sinkValues(type, samples, [], durationSeconds)[method];
 }
@@ -182,6 +193,10 @@ export class MetricStore {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`unknown metric '${name}'`);
     const samples = this.samples.get(name) ?? [];
-    return { type: definition.type, values: sinkValues(definition.type, samples, trendStats, durationSeconds), samples };
+    return {
+      type: definition.type,
+      values: sinkValues(definition.type, samples, trendStats, durationSeconds),
+      samples,
+    };
   }
 }

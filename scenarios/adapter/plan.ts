@@ -29,18 +29,30 @@ function positive(value: unknown, fallback: number): number {
 /** k6's shortcut options (`vus`, `iterations`, `duration`, `stages`) as one "default" scenario. */
 function shortcutScenario(options: Record<string, unknown>): Record<string, unknown> {
   if (Array.isArray(options.stages)) return { executor: 'ramping-vus', stages: options.stages };
-  if (typeof options.iterations === 'number') return { executor: 'shared-iterations', vus: options.vus ?? 1, iterations: options.iterations };
-  if (options.duration) return { executor: 'constant-vus', vus: options.vus ?? 1, duration: options.duration };
+  if (typeof options.iterations === 'number')
+    return { executor: 'shared-iterations', vus: options.vus ?? 1, iterations: options.iterations };
+  if (options.duration)
+    return { executor: 'constant-vus', vus: options.vus ?? 1, duration: options.duration };
   return { executor: 'per-vu-iterations', vus: options.vus ?? 1, iterations: 1 };
 }
 
 function declaredVus(shape: Record<string, unknown>): number {
   const stages = Array.isArray(shape.stages) ? (shape.stages as Array<{ target?: number }>) : [];
   const stageMax = Math.max(0, ...stages.map((s) => s.target ?? 0));
-  return Math.max(1, positive(shape.vus, 0), positive(shape.preAllocatedVUs, 0), positive(shape.startVUs, 0), stageMax);
+  return Math.max(
+    1,
+    positive(shape.vus, 0),
+    positive(shape.preAllocatedVUs, 0),
+    positive(shape.startVUs, 0),
+    stageMax,
+  );
 }
 
-function iterationPairs(shape: Record<string, unknown>, limit: number, firstVu: number): Array<[number, number]> {
+function iterationPairs(
+  shape: Record<string, unknown>,
+  limit: number,
+  firstVu: number,
+): Array<[number, number]> {
   const executor = String(shape.executor);
   const vus = declaredVus(shape);
   const pairs: Array<[number, number]> = [];
@@ -72,10 +84,15 @@ export function planScenarios(
   exports: Record<string, unknown>,
   selection: { only?: readonly string[]; maxIterationsPerScenario?: number },
 ): PlannedScenario[] {
-  const declared = (options.scenarios as Record<string, Record<string, unknown>> | undefined) ?? { default: shortcutScenario(options) };
+  const declared = (options.scenarios as Record<string, Record<string, unknown>> | undefined) ?? {
+    default: shortcutScenario(options),
+  };
   const limit = selection.maxIterationsPerScenario ?? DEFAULT_CAP;
   for (const wanted of selection.only ?? []) {
-    if (!(wanted in declared)) throw new InvalidOptionsError(`scenario "${wanted}" is not in options.scenarios (${Object.keys(declared).join(', ')})`);
+    if (!(wanted in declared))
+      throw new InvalidOptionsError(
+        `scenario "${wanted}" is not in options.scenarios (${Object.keys(declared).join(', ')})`,
+      );
   }
   const ordered = Object.entries(declared)
     .filter(([name]) => !selection.only?.length || selection.only.includes(name))

@@ -34,13 +34,15 @@ function buildEngine(): Promise<string> {
 }
 
 function validate(options: AdapterRunOptions): void {
-  if (!path.isAbsolute(options.script)) throw new Error(`runK6Script: options.script must be an absolute path (got "${options.script}")`);
+  if (!path.isAbsolute(options.script))
+    throw new Error(`runK6Script: options.script must be an absolute path (got "${options.script}")`);
   if (options.k6Version !== undefined && options.k6Version !== '1' && options.k6Version !== '2') {
     throw new Error(`runK6Script: options.k6Version must be '1' or '2' (got "${String(options.k6Version)}")`);
   }
   for (const field of ['maxIterationsPerScenario', 'sleepScale', 'timeoutMs'] as const) {
     const value = options[field];
-    if (value !== undefined && (typeof value !== 'number' || value < 0)) throw new Error(`runK6Script: options.${field} must be a non-negative number`);
+    if (value !== undefined && (typeof value !== 'number' || value < 0))
+      throw new Error(`runK6Script: options.${field} must be a non-negative number`);
   }
 }
 
@@ -58,12 +60,23 @@ export async function runK6Script(options: AdapterRunOptions): Promise<AdapterRu
   const hardLimit = (options.timeoutMs ?? 60_000) + HARD_KILL_MARGIN_MS;
   try {
     return await new Promise<AdapterRunResult>((resolve, reject) => {
-      const killer = setTimeout(() => reject(new Error(`k6 adapter: script still running ${hardLimit} ms after start (stuck in a synchronous loop?)`)), hardLimit);
-      worker.once('message', (message: { ok: true; result: AdapterRunResult } | { ok: false; error: string }) => {
-        clearTimeout(killer);
-        if (message.ok) resolve(message.result);
-        else reject(new Error(`k6 adapter engine failed: ${message.error}`));
-      });
+      const killer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `k6 adapter: script still running ${hardLimit} ms after start (stuck in a synchronous loop?)`,
+            ),
+          ),
+        hardLimit,
+      );
+      worker.once(
+        'message',
+        (message: { ok: true; result: AdapterRunResult } | { ok: false; error: string }) => {
+          clearTimeout(killer);
+          if (message.ok) resolve(message.result);
+          else reject(new Error(`k6 adapter engine failed: ${message.error}`));
+        },
+      );
       worker.once('error', (error) => {
         clearTimeout(killer);
         reject(error);

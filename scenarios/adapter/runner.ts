@@ -15,10 +15,24 @@ import { InvalidOptionsError, planScenarios, type PlannedScenario } from './plan
 import { RunTimeout, Runtime, TestAbortSignal, type Phase } from './runtime.ts';
 import { parseSystemTags } from './system-tags.ts';
 import { handleSummaryData, metricResults, trendStatsOf } from './summary.ts';
-import { InvalidThresholdError, evaluateAll, parseThresholds, shouldAbort, type ThresholdDefinition } from './thresholds.ts';
+import {
+  InvalidThresholdError,
+  evaluateAll,
+  parseThresholds,
+  shouldAbort,
+  type ThresholdDefinition,
+} from './thresholds.ts';
 import type { AdapterRunOptions, AdapterRunResult } from './types.ts';
 
-export const EXIT = { ok: 0, thresholds: 99, invalidConfig: 104, timeout: 105, scriptException: 107, aborted: 108, markedFailed: 110 } as const;
+export const EXIT = {
+  ok: 0,
+  thresholds: 99,
+  invalidConfig: 104,
+  timeout: 105,
+  scriptException: 107,
+  aborted: 108,
+  markedFailed: 110,
+} as const;
 
 interface Vu {
   id: number;
@@ -67,10 +81,16 @@ class Run {
 
   private instantiate(id: number): Vu {
     const modules = createVuModules(this.runtime, this.transport);
-    const script = createScriptContext({ runtime: this.runtime, timers: modules.timers, requireModule: modules.require });
+    const script = createScriptContext({
+      runtime: this.runtime,
+      timers: modules.timers,
+      requireModule: modules.require,
+    });
     this.runtime.vuTags = {};
     this.enter('init', id, script);
-    const factory = vm.runInContext(this.source, script.context, { filename: this.options.script }) as (host: unknown) => Record<string, unknown>;
+    const factory = vm.runInContext(this.source, script.context, { filename: this.options.script }) as (
+      host: unknown,
+    ) => Record<string, unknown>;
     const exports = factory({ require: modules.require });
     return { id, exports, script, modules, iterations: 0, tags: this.runtime.vuTags };
   }
@@ -98,7 +118,10 @@ class Run {
     this.runtime.loop = loop;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RunTimeout()), Math.max(0, this.runtime.settings.deadline - Date.now()));
+      timer = setTimeout(
+        () => reject(new RunTimeout()),
+        Math.max(0, this.runtime.settings.deadline - Date.now()),
+      );
     });
     try {
       const work = (async () => {
@@ -114,14 +137,27 @@ class Run {
   }
 
   private copyForVu(vu: Vu): unknown {
-    return this.setupData === undefined ? undefined : vu.script.realm.JSON.parse(JSON.stringify(this.setupData));
+    return this.setupData === undefined
+      ? undefined
+      : vu.script.realm.JSON.parse(JSON.stringify(this.setupData));
   }
 
-  private async iterate(scenario: PlannedScenario, vuId: number, iterationInScenario: number, startTime: number): Promise<void> {
+  private async iterate(
+    scenario: PlannedScenario,
+    vuId: number,
+    iterationInScenario: number,
+    startTime: number,
+  ): Promise<void> {
     const vu = this.vu(vuId);
     const runtime = this.runtime;
     runtime.vuTags = vu.tags;
-    runtime.scenario = { name: scenario.name, executor: scenario.executor, tags: scenario.tags, startTime, iterationInScenario };
+    runtime.scenario = {
+      name: scenario.name,
+      executor: scenario.executor,
+      tags: scenario.tags,
+      startTime,
+      iterationInScenario,
+    };
     this.enter('vu', vu.id, vu.script, vu.iterations);
     runtime.iteration = vu.iterations;
     if (runtime.options.noCookiesReset !== true) vu.modules.resetCookies();
@@ -133,7 +169,11 @@ class Run {
       if (!(error instanceof TestAbortSignal) && !runtime.aborted) {
         const { short, long } = describeError(error);
         runtime.iterationErrors.push(short);
-        runtime.log('ERRO', long, { executor: scenario.executor, scenario: scenario.name, source: 'stacktrace' });
+        runtime.log('ERRO', long, {
+          executor: scenario.executor,
+          scenario: scenario.name,
+          source: 'stacktrace',
+        });
       }
     } finally {
       vu.iterations++;
@@ -155,7 +195,10 @@ class Run {
         await this.iterate(scenario, vuId, index, startTime);
         this.thresholdAbort = shouldAbort(thresholds, this.runtime.store, this.runtime.elapsedMs());
         if (this.thresholdAbort) {
-          this.runtime.log('ERRO', `thresholds on metrics '${this.thresholdAbort.metric}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`);
+          this.runtime.log(
+            'ERRO',
+            `thresholds on metrics '${this.thresholdAbort.metric}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`,
+          );
         }
       }
     }
@@ -171,7 +214,8 @@ class Run {
     this.enter(name, 0, main.script);
     try {
       const result = await this.call(fn, name === 'teardown' ? this.copyForVu(main) : undefined);
-      if (name === 'setup') this.setupData = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
+      if (name === 'setup')
+        this.setupData = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
     } catch (error) {
       if (error instanceof RunTimeout) throw error;
       if (error instanceof TestAbortSignal || this.runtime.aborted) return;
@@ -180,18 +224,24 @@ class Run {
     }
   }
 
-  private async summary(metrics: AdapterRunResult['metrics'], thresholds: AdapterRunResult['thresholds']): Promise<Record<string, string>> {
+  private async summary(
+    metrics: AdapterRunResult['metrics'],
+    thresholds: AdapterRunResult['thresholds'],
+  ): Promise<Record<string, string>> {
     const main = this.vu(0);
     const fn = main.exports.handleSummary;
     if (typeof fn !== 'function') return {};
     this.runtime.scenario = undefined;
     this.enter('summary', 0, main.script);
-    const data = main.script.realm.JSON.parse(JSON.stringify(handleSummaryData(this.runtime, metrics, thresholds, this.setupData)));
+    const data = main.script.realm.JSON.parse(
+      JSON.stringify(handleSummaryData(this.runtime, metrics, thresholds, this.setupData)),
+    );
     try {
       const produced = (await this.call(fn, data)) as Record<string, unknown> | undefined;
       const outputs: Record<string, string> = {};
       for (const [target, content] of Object.entries(produced ?? {})) {
-        outputs[target] = typeof content === 'string' ? content : new TextDecoder().decode(content as ArrayBuffer);
+        outputs[target] =
+          typeof content === 'string' ? content : new TextDecoder().decode(content as ArrayBuffer);
       }
       return outputs;
     } catch (error) {
@@ -201,7 +251,12 @@ class Run {
     }
   }
 
-  private result(exitCode: number, thresholds: ThresholdDefinition[], summaryOutputs: Record<string, string> = {}, evaluated?: AdapterRunResult['thresholds']): AdapterRunResult {
+  private result(
+    exitCode: number,
+    thresholds: ThresholdDefinition[],
+    summaryOutputs: Record<string, string> = {},
+    evaluated?: AdapterRunResult['thresholds'],
+  ): AdapterRunResult {
     const runtime = this.runtime;
     const stats = [...new Set([...trendStatsOf(runtime.options), 'count'])];
     return {
@@ -226,13 +281,17 @@ class Run {
       return this.result(runtime.aborted ? EXIT.aborted : EXIT.scriptException, []);
     }
     runtime.options = (main.exports.options as Record<string, unknown> | undefined) ?? {};
-    for (const [k, v] of Object.entries((runtime.options.tags as Record<string, unknown>) ?? {})) runtime.testTags[k] = String(v);
+    for (const [k, v] of Object.entries((runtime.options.tags as Record<string, unknown>) ?? {}))
+      runtime.testTags[k] = String(v);
     let thresholds: ThresholdDefinition[];
     let plan: PlannedScenario[];
     try {
       runtime.systemTags = parseSystemTags(runtime.options.systemTags);
       thresholds = parseThresholds(runtime.options.thresholds, runtime.store);
-      plan = planScenarios(runtime.options, main.exports, { only: this.options.scenarios, maxIterationsPerScenario: this.options.maxIterationsPerScenario });
+      plan = planScenarios(runtime.options, main.exports, {
+        only: this.options.scenarios,
+        maxIterationsPerScenario: this.options.maxIterationsPerScenario,
+      });
     } catch (error) {
       if (!(error instanceof InvalidThresholdError || error instanceof InvalidOptionsError)) throw error;
       runtime.log('ERRO', error.message);
@@ -245,10 +304,14 @@ class Run {
     } catch (error) {
       if (!(error instanceof RunTimeout)) throw error;
       this.timedOut = true;
-      runtime.log('ERRO', `k6 adapter: run exceeded timeoutMs (${this.options.timeoutMs ?? 60_000} ms), stopped`);
+      runtime.log(
+        'ERRO',
+        `k6 adapter: run exceeded timeoutMs (${this.options.timeoutMs ?? 60_000} ms), stopped`,
+      );
     }
     const evaluated = evaluateAll(thresholds, runtime.store, runtime.elapsedMs() / 1000);
-    for (const t of evaluated) if (!t.ok) runtime.log('ERRO', `thresholds on metrics '${t.metric}' have been crossed`);
+    for (const t of evaluated)
+      if (!t.ok) runtime.log('ERRO', `thresholds on metrics '${t.metric}' have been crossed`);
     const stats = [...new Set([...trendStatsOf(runtime.options), 'count'])];
     const metrics = metricResults(runtime.store, thresholds, stats, runtime.elapsedMs() / 1000);
     let outputs: Record<string, string> = {};
@@ -284,7 +347,11 @@ export function reportUnhandledRejection(reason: unknown): void {
 }
 
 /** Executes an already bundled script (inside the engine worker, see run.ts). */
-export async function executeRun(options: AdapterRunOptions, source: string, httpWorkerFile: string): Promise<AdapterRunResult> {
+export async function executeRun(
+  options: AdapterRunOptions,
+  source: string,
+  httpWorkerFile: string,
+): Promise<AdapterRunResult> {
   const run = new Run(options, source, httpWorkerFile);
   activeRuntime = run.runtime;
   try {

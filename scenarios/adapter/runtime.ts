@@ -94,14 +94,16 @@ export class Runtime {
   sampleTags(extra: Record<string, unknown> = {}): Record<string, string> {
     const tags: Record<string, string> = { ...this.testTags, ...(this.scenario?.tags ?? {}), ...this.vuTags };
     Object.assign(tags, this.enabledSystemTags({ group: this.groupPath, scenario: this.scenario?.name }));
-    for (const [key, value] of Object.entries(extra)) if (value !== undefined && value !== null) tags[key] = String(value);
+    for (const [key, value] of Object.entries(extra))
+      if (value !== undefined && value !== null) tags[key] = String(value);
     return tags;
   }
 
   /** Keeps the system tags options.systemTags enables (and drops unset ones), as k6 does before tagging a sample. */
   enabledSystemTags(values: Record<string, string | undefined>): Record<string, string> {
     const kept: Record<string, string> = {};
-    for (const [name, value] of Object.entries(values)) if (value !== undefined && this.systemTags.has(name)) kept[name] = value;
+    for (const [name, value] of Object.entries(values))
+      if (value !== undefined && this.systemTags.has(name)) kept[name] = value;
     return kept;
   }
 
@@ -132,7 +134,8 @@ export class Runtime {
 
   /** With VIGIL_K6_ADAPTER_TRACE=1, log lines and HTTP exchanges go to stderr as they happen (debugging hangs). */
   trace(line: string): void {
-    if (process.env.VIGIL_K6_ADAPTER_TRACE) process.stderr.write(`[k6 adapter +${this.elapsedMs()}ms] ${this.redact(line)}\n`);
+    if (process.env.VIGIL_K6_ADAPTER_TRACE)
+      process.stderr.write(`[k6 adapter +${this.elapsedMs()}ms] ${this.redact(line)}\n`);
   }
 
   /** An Error made in the script's realm, so `e instanceof Error` holds inside the script. */
@@ -149,7 +152,9 @@ export class Runtime {
   requirePhase(allowed: readonly Phase[], what: string): void {
     if (!allowed.includes(this.phase)) {
       throw this.error(
-        this.phase === 'init' ? `${what} is not supported in the init context` : `${what} is only available in the init context`,
+        this.phase === 'init'
+          ? `${what} is not supported in the init context`
+          : `${what} is only available in the init context`,
       );
     }
   }

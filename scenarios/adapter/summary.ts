@@ -13,24 +13,44 @@ interface SummaryGroup {
 }
 
 export function trendStatsOf(options: Record<string, unknown>): string[] {
-  return Array.isArray(options.summaryTrendStats) ? options.summaryTrendStats.map(String) : DEFAULT_TREND_STATS;
+  return Array.isArray(options.summaryTrendStats)
+    ? options.summaryTrendStats.map(String)
+    : DEFAULT_TREND_STATS;
 }
 
 function groupTree(runtime: Runtime): SummaryGroup {
-  const root: SummaryGroup = { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks: [] };
+  const root: SummaryGroup = {
+    name: '',
+    path: '',
+    id: 'd41d8cd98f00b204e9800998ecf8427e',
+    groups: [],
+    checks: [],
+  };
   const byPath = new Map<string, SummaryGroup>([['', root]]);
   const ensure = (groupPath: string): SummaryGroup => {
     const known = byPath.get(groupPath);
     if (known) return known;
     const cut = groupPath.lastIndexOf('::');
     const parent = ensure(groupPath.slice(0, cut));
-    const group: SummaryGroup = { name: groupPath.slice(cut + 2), path: groupPath, id: groupPath, groups: [], checks: [] };
+    const group: SummaryGroup = {
+      name: groupPath.slice(cut + 2),
+      path: groupPath,
+      id: groupPath,
+      groups: [],
+      checks: [],
+    };
     parent.groups.push(group);
     byPath.set(groupPath, group);
     return group;
   };
   for (const check of runtime.checks.values()) {
-    ensure(check.groupPath).checks.push({ name: check.name, path: check.path, id: check.path, passes: check.passes, fails: check.fails });
+    ensure(check.groupPath).checks.push({
+      name: check.name,
+      path: check.path,
+      id: check.path,
+      passes: check.passes,
+      fails: check.fails,
+    });
   }
   return root;
 }
@@ -43,13 +63,18 @@ export function metricResults(
   durationSeconds: number,
 ): Record<string, MetricResult> {
   const results: Record<string, MetricResult> = {};
-  for (const definition of store.observed()) results[definition.name] = store.result(definition.name, trendStats, durationSeconds);
+  for (const definition of store.observed())
+    results[definition.name] = store.result(definition.name, trendStats, durationSeconds);
   for (const threshold of thresholds) {
     if (results[threshold.metric]) continue;
     const selector = parseSelector(threshold.metric);
     const type = store.definition(selector.name)!.type;
     const samples = store.select(selector);
-    results[threshold.metric] = { type, values: sinkValues(type, samples, trendStats, durationSeconds), samples };
+    results[threshold.metric] = {
+      type,
+      values: sinkValues(type, samples, trendStats, durationSeconds),
+      samples,
+    };
   }
   return results;
 }
@@ -68,7 +93,10 @@ export function handleSummaryData(
     summaryMetrics[name] = {
       type: result.type,
       contains: definition?.isTime ? 'time' : 'default',
-      values: result.type === 'trend' ? Object.fromEntries(trendStats.map((s) => [s, result.values[s] ?? 0])) : result.values,
+      values:
+        result.type === 'trend'
+          ? Object.fromEntries(trendStats.map((s) => [s, result.values[s] ?? 0]))
+          : result.values,
       ...(own.length ? { thresholds: Object.fromEntries(own.map((t) => [t.expression, { ok: t.ok }])) } : {}),
     };
   }

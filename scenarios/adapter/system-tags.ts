@@ -22,12 +22,16 @@ const KNOWN = new Set<string>([...DEFAULT_SYSTEM_TAGS, ...OPTIONAL_SYSTEM_TAGS])
 export function parseSystemTags(value: unknown): ReadonlySet<string> {
   if (value === undefined || value === null) return new Set(DEFAULT_SYSTEM_TAGS);
   if (!Array.isArray(value)) {
-    throw new InvalidOptionsError(`options.systemTags must be an array of tag names (got ${Object.prototype.toString.call(value)})`);
+    throw new InvalidOptionsError(
+      `options.systemTags must be an array of tag names (got ${Object.prototype.toString.call(value)})`,
+    );
   }
   const enabled = new Set<string>();
   for (const name of value) {
     if (typeof name !== 'string' || !KNOWN.has(name)) {
-      throw new InvalidOptionsError(`options.systemTags: "${String(name)}" is not a valid system tag (${[...KNOWN].join(', ')})`);
+      throw new InvalidOptionsError(
+        `options.systemTags: "${String(name)}" is not a valid system tag (${[...KNOWN].join(', ')})`,
+      );
     }
     enabled.add(name);
   }

@@ -19,7 +19,8 @@ export interface ThresholdDefinition {
   delayAbortEvalMs: number;
 }
 
-const EXPRESSION = /^\s*(avg|min|max|med|count|rate|value|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
+const EXPRESSION =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\s*\d+(?:\.\d+)?\s*\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/;
 
 const METHODS: Record<MetricType, RegExp> = {
   counter: /^(count|rate)$/,
@@ -33,14 +34,19 @@ export class InvalidThresholdError extends Error {}
 function parseOne(metric: string, raw: unknown, store: MetricStore): ThresholdDefinition {
   const spec = typeof raw === 'string' ? { threshold: raw } : (raw as Record<string, unknown> | null);
   if (!spec || typeof spec.threshold !== 'string') {
-    throw new InvalidThresholdError(`invalid threshold on '${metric}': expected a string or { threshold: string }`);
+    throw new InvalidThresholdError(
+      `invalid threshold on '${metric}': expected a string or { threshold: string }`,
+    );
   }
   const match = EXPRESSION.exec(spec.threshold);
-  if (!match) throw new InvalidThresholdError(`invalid threshold expression '${spec.threshold}' on '${metric}'`);
+  if (!match)
+    throw new InvalidThresholdError(`invalid threshold expression '${spec.threshold}' on '${metric}'`);
   const selector = parseSelector(metric);
   const definition = store.definition(selector.name);
   if (!definition) {
-    throw new InvalidThresholdError(`invalid threshold defined on ${metric}; reason: no metric name "${selector.name}" found`);
+    throw new InvalidThresholdError(
+      `invalid threshold defined on ${metric}; reason: no metric name "${selector.name}" found`,
+    );
   }
   const method = match[1]!.replace(/\s+/g, '');
   if (!METHODS[definition.type].test(method)) {
@@ -66,7 +72,8 @@ export function parseThresholds(thresholds: unknown, store: MetricStore): Thresh
   if (typeof thresholds !== 'object') throw new InvalidThresholdError('options.thresholds must be an object');
   const result: ThresholdDefinition[] = [];
   for (const [metric, list] of Object.entries(thresholds as Record<string, unknown>)) {
-    if (!Array.isArray(list)) throw new InvalidThresholdError(`options.thresholds['${metric}'] must be an array`);
+    if (!Array.isArray(list))
+      throw new InvalidThresholdError(`options.thresholds['${metric}'] must be an array`);
     for (const raw of list) result.push(parseOne(metric, raw, store));
   }
   return result;
@@ -89,18 +96,34 @@ function compare(value: number, operator: string, bound: number): boolean {
   }
 }
 
-export function evaluateThreshold(definition: ThresholdDefinition, store: MetricStore, durationSeconds: number): boolean {
+export function evaluateThreshold(
+  definition: ThresholdDefinition,
+  store: MetricStore,
+  durationSeconds: number,
+): boolean {
   const type = store.definition(definition.selector.name)!.type;
   const value = aggregate(type, store.select(definition.selector), definition.method, durationSeconds) ?? 0;
   return compare(value, definition.operator, definition.bound);
 }
 
-export function evaluateAll(definitions: readonly ThresholdDefinition[], store: MetricStore, durationSeconds: number): ThresholdResult[] {
-  return definitions.map((d) => ({ metric: d.metric, expression: d.expression, ok: evaluateThreshold(d, store, durationSeconds) }));
+export function evaluateAll(
+  definitions: readonly ThresholdDefinition[],
+  store: MetricStore,
+  durationSeconds: number,
+): ThresholdResult[] {
+  return definitions.map((d) => ({
+    metric: d.metric,
+    expression: d.expression,
+    ok: evaluateThreshold(d, store, durationSeconds),
+  }));
 }
 
 /** k6's periodic abortOnFail check: metrics without samples are skipped, delayAbortEval honoured. */
-export function shouldAbort(definitions: readonly ThresholdDefinition[], store: MetricStore, elapsedMs: number): ThresholdDefinition | undefined {
+export function shouldAbort(
+  definitions: readonly ThresholdDefinition[],
+  store: MetricStore,
+  elapsedMs: number,
+): ThresholdDefinition | undefined {
   return definitions.find(
     (d) =>
       d.abortOnFail &&

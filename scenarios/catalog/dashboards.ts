@@ -3,7 +3,10 @@
  * annotations) and the app plugin (panels, links). DESIGN.md "Names and ports".
  */
 export const PLUGIN_ID = 'vigil-mcp-app';
-export const DATASOURCE_UIDS = { prometheus: 'vigil-prometheus', alertmanager: 'vigil-alertmanager' } as const;
+export const DATASOURCE_UIDS = {
+  prometheus: 'vigil-prometheus',
+  alertmanager: 'vigil-alertmanager',
+} as const;
 
 export const DASHBOARDS = {
   oauth: { uid: 'vigil-oauth', title: 'Vigil / OAuth flows' },

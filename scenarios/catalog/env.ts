@@ -14,14 +14,29 @@ export interface EnvVar {
 export const SCENARIO_ENV: readonly EnvVar[] = [
   { name: 'MCP_URL', description: 'the MCP endpoint (the protected resource)', required: true },
   { name: 'PROFILE', description: 'smoke, load, stress or soak', default: 'smoke' },
-  { name: 'CLIENT_ID', description: 'a pre-registered client id; without it the script registers dynamically' },
-  { name: 'CLIENT_SECRET', description: 'the pre-registered client secret (confidential clients)', secret: true },
+  {
+    name: 'CLIENT_ID',
+    description: 'a pre-registered client id; without it the script registers dynamically',
+  },
+  {
+    name: 'CLIENT_SECRET',
+    description: 'the pre-registered client secret (confidential clients)',
+    secret: true,
+  },
   {
     name: 'CLIENT_METADATA_URL',
     description: 'https URL of this client’s metadata document, used as client_id when the AS supports it',
   },
-  { name: 'REDIRECT_URI', description: 'loopback redirect URI to register and use', default: 'http://127.0.0.1:8976/callback' },
-  { name: 'SCOPE', description: 'scopes to ask for', default: 'from WWW-Authenticate, else PRM scopes_supported' },
+  {
+    name: 'REDIRECT_URI',
+    description: 'loopback redirect URI to register and use',
+    default: 'http://127.0.0.1:8976/callback',
+  },
+  {
+    name: 'SCOPE',
+    description: 'scopes to ask for',
+    default: 'from WWW-Authenticate, else PRM scopes_supported',
+  },
   { name: 'LOGIN_USER', description: 'username for a login form, when the server shows one' },
   { name: 'LOGIN_PASSWORD', description: 'password for a login form', secret: true },
   { name: 'PROBE_TOOL', description: 'the tool the probe and tool scenarios call', default: 'health' },
@@ -41,9 +56,17 @@ export const SCENARIO_ENV: readonly EnvVar[] = [
   // Appended by the scenarios (lib/config.ts): optional knobs for servers that differ.
   { name: 'LOGIN_USER_FIELD', description: 'username field name of the login form', default: 'username' },
   { name: 'LOGIN_PASSWORD_FIELD', description: 'password field name of the login form', default: 'password' },
-  { name: 'WS_URL', description: 'WebSocket endpoint, when the server offers one', default: '<MCP_URL>/ws as ws(s)://' },
+  {
+    name: 'WS_URL',
+    description: 'WebSocket endpoint, when the server offers one',
+    default: '<MCP_URL>/ws as ws(s)://',
+  },
   { name: 'SSE_URL', description: 'legacy HTTP+SSE endpoint', default: '<origin>/sse' },
-  { name: 'STREAM_HOLD_SECONDS', description: 'how long a streaming iteration holds its connections', default: '2 (smoke), 30 (other profiles)' },
+  {
+    name: 'STREAM_HOLD_SECONDS',
+    description: 'how long a streaming iteration holds its connections',
+    default: '2 (smoke), 30 (other profiles)',
+  },
 ];
 
 export const SECRET_ENV_NAMES: readonly string[] = SCENARIO_ENV.filter((v) => v.secret).map((v) => v.name);

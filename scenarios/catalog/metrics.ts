@@ -31,18 +31,51 @@ export const K6_METRICS = {
     'oauth_session_validation_duration',
     'an authorized MCP request carrying a bearer token',
   ),
-  oauthSuccess: { name: 'oauth_success', type: 'rate', series: 'k6_oauth_success_rate', help: 'OAuth steps that succeeded' },
-  oauthErrors: { name: 'oauth_errors', type: 'counter', series: 'k6_oauth_errors_total', help: 'OAuth step failures by step and reason' },
+  oauthSuccess: {
+    name: 'oauth_success',
+    type: 'rate',
+    series: 'k6_oauth_success_rate',
+    help: 'OAuth steps that succeeded',
+  },
+  oauthErrors: {
+    name: 'oauth_errors',
+    type: 'counter',
+    series: 'k6_oauth_errors_total',
+    help: 'OAuth step failures by step and reason',
+  },
   mcpToolExecutionDuration: trend('mcp_tool_execution_duration', 'tools/call round trip'),
-  mcpConnectionDuration: trend('mcp_connection_duration', 'time to establish an MCP connection (initialize or stream open)'),
-  mcpSuccess: { name: 'mcp_success', type: 'rate', series: 'k6_mcp_success_rate', help: 'MCP operations that succeeded' },
-  mcpErrors: { name: 'mcp_errors', type: 'counter', series: 'k6_mcp_errors_total', help: 'MCP failures by step and reason' },
-  mcpOpenConnections: { name: 'mcp_open_connections', type: 'gauge', series: 'k6_mcp_open_connections', help: 'streaming connections currently held by this k6 instance' },
+  mcpConnectionDuration: trend(
+    'mcp_connection_duration',
+    'time to establish an MCP connection (initialize or stream open)',
+  ),
+  mcpSuccess: {
+    name: 'mcp_success',
+    type: 'rate',
+    series: 'k6_mcp_success_rate',
+    help: 'MCP operations that succeeded',
+  },
+  mcpErrors: {
+    name: 'mcp_errors',
+    type: 'counter',
+    series: 'k6_mcp_errors_total',
+    help: 'MCP failures by step and reason',
+  },
+  mcpOpenConnections: {
+    name: 'mcp_open_connections',
+    type: 'gauge',
+    series: 'k6_mcp_open_connections',
+    help: 'streaming connections currently held by this k6 instance',
+  },
   /**
    * Beyond the DESIGN.md table: walks that reached their last step. An exception inside an
    * iteration does not fail a k6 run, so probes assert `count==N` on this counter.
    */
-  walksCompleted: { name: 'vigil_walks_completed', type: 'counter', series: 'k6_vigil_walks_completed_total', help: 'iterations that completed every step of their walk' },
+  walksCompleted: {
+    name: 'vigil_walks_completed',
+    type: 'counter',
+    series: 'k6_vigil_walks_completed_total',
+    help: 'iterations that completed every step of their walk',
+  },
 } as const satisfies Record<string, K6Metric>;
 
 export type K6MetricKey = keyof typeof K6_METRICS;

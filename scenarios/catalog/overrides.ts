@@ -26,8 +26,10 @@ function checkParameter(param: Parameter, raw: unknown): { value?: OverrideValue
     case 'integer': {
       const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
       if (typeof value !== 'number' || !Number.isInteger(value)) return { error: 'must be a whole number' };
-      if (param.min !== undefined && value < Number(param.min)) return { error: `must be at least ${param.min}` };
-      if (param.max !== undefined && value > Number(param.max)) return { error: `must be at most ${param.max}` };
+      if (param.min !== undefined && value < Number(param.min))
+        return { error: `must be at least ${param.min}` };
+      if (param.max !== undefined && value > Number(param.max))
+        return { error: `must be at most ${param.max}` };
       return { value };
     }
     case 'duration': {
@@ -41,12 +43,14 @@ function checkParameter(param: Parameter, raw: unknown): { value?: OverrideValue
     }
     case 'string': {
       if (typeof raw !== 'string') return { error: 'must be a string' };
-      if (param.pattern && !new RegExp(param.pattern).test(raw)) return { error: `must match ${param.pattern}` };
+      if (param.pattern && !new RegExp(param.pattern).test(raw))
+        return { error: `must match ${param.pattern}` };
       return { value: raw };
     }
     case 'json': {
       const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-      if (text === undefined || text.length > 8192) return { error: 'must be JSON of at most 8192 characters' };
+      if (text === undefined || text.length > 8192)
+        return { error: 'must be JSON of at most 8192 characters' };
       try {
         const parsed: unknown = JSON.parse(text);
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
@@ -61,7 +65,8 @@ function checkParameter(param: Parameter, raw: unknown): { value?: OverrideValue
       const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
       if (!list || list.length === 0) return { error: `must list one or more of ${allowed.join(', ')}` };
       const unknown = list.map((w) => String(w).trim()).filter((w) => !allowed.includes(w));
-      if (unknown.length > 0) return { error: `unknown workload ${unknown.join(', ')}; allowed: ${allowed.join(', ')}` };
+      if (unknown.length > 0)
+        return { error: `unknown workload ${unknown.join(', ')}; allowed: ${allowed.join(', ')}` };
       return { value: list.map((w) => String(w).trim()).join(',') };
     }
   }
@@ -76,14 +81,18 @@ export function validateOverrides(
   overrides: Record<string, unknown>,
 ): { values: Record<string, OverrideValue>; errors: OverrideError[] } {
   const scenario = scenarioById(scenarioId);
-  if (!scenario) return { values: {}, errors: [{ field: 'scenario', message: `unknown scenario ${scenarioId}` }] };
+  if (!scenario)
+    return { values: {}, errors: [{ field: 'scenario', message: `unknown scenario ${scenarioId}` }] };
   const values: Record<string, OverrideValue> = {};
   const errors: OverrideError[] = [];
   for (const [key, raw] of Object.entries(overrides)) {
     const param = scenario.parameters.find((p) => p.key === key);
     if (!param) {
       const known = scenario.parameters.map((p) => p.key).join(', ') || 'none';
-      errors.push({ field: `overrides.${key}`, message: `unknown parameter for ${scenario.id}; known: ${known}` });
+      errors.push({
+        field: `overrides.${key}`,
+        message: `unknown parameter for ${scenario.id}; known: ${known}`,
+      });
       continue;
     }
     const { value, error } = checkParameter(param, raw);
@@ -94,7 +103,10 @@ export function validateOverrides(
 }
 
 /** Environment variables (`-e NAME=value`) that carry validated overrides to the script. */
-export function overridesToEnv(scenarioId: string, values: Record<string, OverrideValue>): Record<string, string> {
+export function overridesToEnv(
+  scenarioId: string,
+  values: Record<string, OverrideValue>,
+): Record<string, string> {
   const scenario = scenarioById(scenarioId);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -124,7 +136,9 @@ function scaleStages(
   const totalMs = total ? (parseDuration(total) ?? currentTotal) : currentTotal;
   return stages.map((s) => ({
     target: peak === undefined ? s.target : Math.round((s.target / currentPeak) * peak),
-    duration: formatDuration(Math.max(1000, Math.round(((parseDuration(s.duration) ?? 0) / currentTotal) * totalMs / 1000) * 1000)),
+    duration: formatDuration(
+      Math.max(1000, Math.round((((parseDuration(s.duration) ?? 0) / currentTotal) * totalMs) / 1000) * 1000),
+    ),
   }));
 }
 

@@ -8,7 +8,14 @@
  * `rate()` over it is empty. Per-run queries use the cumulative values k6 pushes, filtered by
  * `testid`; windowed queries (`rate()`) only make sense for runs longer than two push intervals.
  */
-import { K6_BUILTIN_SERIES, K6_METRICS, RUNNER_SERIES, SCRAPE_JOBS, TARGET_SERIES, type K6MetricKey } from './metrics.ts';
+import {
+  K6_BUILTIN_SERIES,
+  K6_METRICS,
+  RUNNER_SERIES,
+  SCRAPE_JOBS,
+  TARGET_SERIES,
+  type K6MetricKey,
+} from './metrics.ts';
 
 /** A label matcher: a plain string is an exact match; Grafana variables (`$testid`) pass through. */
 export type Matcher = string | { op: '=' | '!=' | '=~' | '!~'; value: string };
@@ -48,7 +55,11 @@ export function probeFailureRatioSeries(window: BurnRateWindow): string {
 
 /** The recorded latency series for a quantile (0.5, 0.95 or 0.99). */
 export function flowLatencySeries(quantile: number): string {
-  const name = { 0.5: RECORDED_SERIES.flowLatencyP50, 0.95: RECORDED_SERIES.flowLatencyP95, 0.99: RECORDED_SERIES.flowLatencyP99 }[quantile];
+  const name = {
+    0.5: RECORDED_SERIES.flowLatencyP50,
+    0.95: RECORDED_SERIES.flowLatencyP95,
+    0.99: RECORDED_SERIES.flowLatencyP99,
+  }[quantile];
   if (!name) throw new Error(`quantile: no recorded latency series for ${quantile} (have 0.5, 0.95, 0.99)`);
   return name;
 }
@@ -78,7 +89,8 @@ export function k6Series(metric: K6MetricKey): string {
 const K6_TYPE_NAMES = { trend: 'Trend', rate: 'Rate', counter: 'Counter', gauge: 'Gauge' } as const;
 
 function assertK6Type(metric: K6MetricKey, type: keyof typeof K6_TYPE_NAMES): void {
-  if (K6_METRICS[metric].type !== type) throw new Error(`metric: ${metric} is not a k6 ${K6_TYPE_NAMES[type]}`);
+  if (K6_METRICS[metric].type !== type)
+    throw new Error(`metric: ${metric} is not a k6 ${K6_TYPE_NAMES[type]}`);
 }
 
 /**
@@ -108,13 +120,22 @@ export function k6QuantileWindowed(
 }
 
 /** Observation count of a k6 Trend per run (cumulative), e.g. requests per flow. */
-export function k6TrendCountByRun(metric: K6MetricKey, matchers: Matchers = {}, by: readonly string[] = RUN_GROUPING): string {
+export function k6TrendCountByRun(
+  metric: K6MetricKey,
+  matchers: Matchers = {},
+  by: readonly string[] = RUN_GROUPING,
+): string {
   assertK6Type(metric, 'trend');
   return `sum${byClause(by)} (histogram_count(${selector(k6Series(metric), matchers)}))`;
 }
 
 /** Throughput of a k6 Trend (observations per second) over a window. */
-export function k6TrendThroughput(metric: K6MetricKey, window: string, matchers: Matchers = {}, by: readonly string[] = ['target']): string {
+export function k6TrendThroughput(
+  metric: K6MetricKey,
+  window: string,
+  matchers: Matchers = {},
+  by: readonly string[] = ['target'],
+): string {
   assertK6Type(metric, 'trend');
   return `sum${byClause(by)} (histogram_count(rate(${selector(k6Series(metric), matchers)}[${window}])))`;
 }
@@ -135,13 +156,21 @@ export function k6SuccessRatio(
 }
 
 /** k6 error Counter by step and reason, cumulative per run (filter by testid). */
-export function k6ErrorsByStepReason(metric: K6MetricKey, matchers: Matchers = {}, extraBy: readonly string[] = []): string {
+export function k6ErrorsByStepReason(
+  metric: K6MetricKey,
+  matchers: Matchers = {},
+  extraBy: readonly string[] = [],
+): string {
   assertK6Type(metric, 'counter');
   return `sum${byClause(['step', 'reason', ...extraBy])} (${selector(k6Series(metric), matchers)})`;
 }
 
 /** k6 error Counter by step and reason, increase over a window (long runs). */
-export function k6ErrorsByStepReasonWindowed(metric: K6MetricKey, window: string, matchers: Matchers = {}): string {
+export function k6ErrorsByStepReasonWindowed(
+  metric: K6MetricKey,
+  window: string,
+  matchers: Matchers = {},
+): string {
   assertK6Type(metric, 'counter');
   return `sum by (step, reason) (increase(${selector(k6Series(metric), matchers)}[${window}]))`;
 }
@@ -156,7 +185,10 @@ export function k6BuiltinByRun(
 }
 
 /** Iterations k6 could not start per run: > 0 means the load generator could not produce its load. */
-export function k6DroppedIterationsByRun(matchers: Matchers = {}, by: readonly string[] = [...RUN_GROUPING, 'scenario', 'flow']): string {
+export function k6DroppedIterationsByRun(
+  matchers: Matchers = {},
+  by: readonly string[] = [...RUN_GROUPING, 'scenario', 'flow'],
+): string {
   return k6BuiltinByRun('droppedIterations', matchers, by);
 }
 
@@ -224,7 +256,10 @@ export function scrapeUp(job: keyof typeof SCRAPE_JOBS, matchers: Matchers = {})
  * job when present, else the scrape `instance` (label_replace only on series that lack it).
  */
 export function withTargetLabel(aggregate: (matchers: Matchers) => string, matchers: Matchers = {}): string {
-  return orInstanceAsTarget(aggregate({ ...matchers, target: { op: '!=', value: '' } }), aggregate({ ...matchers, target: '' }));
+  return orInstanceAsTarget(
+    aggregate({ ...matchers, target: { op: '!=', value: '' } }),
+    aggregate({ ...matchers, target: '' }),
+  );
 }
 
 /** `labelled`, plus `unlabelled` with its instance copied into `target`. */
@@ -238,12 +273,18 @@ function targetJob(matchers: Matchers): Matchers {
 
 /** Target resident memory (bytes). */
 export function targetResidentMemory(matchers: Matchers = {}): string {
-  return withTargetLabel((m) => `max by (target, instance) (${selector(TARGET_SERIES.residentMemory, targetJob(m))})`, matchers);
+  return withTargetLabel(
+    (m) => `max by (target, instance) (${selector(TARGET_SERIES.residentMemory, targetJob(m))})`,
+    matchers,
+  );
 }
 
 /** Target CPU as a ratio of one core over a window. */
 export function targetCpuRatio(window: string, matchers: Matchers = {}): string {
-  return withTargetLabel((m) => `sum by (target, instance) (rate(${selector(TARGET_SERIES.cpuSeconds, targetJob(m))}[${window}]))`, matchers);
+  return withTargetLabel(
+    (m) => `sum by (target, instance) (rate(${selector(TARGET_SERIES.cpuSeconds, targetJob(m))}[${window}]))`,
+    matchers,
+  );
 }
 
 /** A quantile of one of the target's classic (prom-client) histograms over a window. */
@@ -254,19 +295,30 @@ export function targetHistogramQuantile(
   matchers: Matchers = {},
 ): string {
   return withTargetLabel(
-    (m) => `histogram_quantile(${quantile}, sum by (le, target, instance) (rate(${selector(`${TARGET_SERIES[series]}_bucket`, targetJob(m))}[${window}])))`,
+    (m) =>
+      `histogram_quantile(${quantile}, sum by (le, target, instance) (rate(${selector(`${TARGET_SERIES[series]}_bucket`, targetJob(m))}[${window}])))`,
     matchers,
   );
 }
 
 /** Target session store (Redis) operation latency quantile over a window (seconds). */
-export function targetSessionStoreQuantile(quantile: number, window: string, matchers: Matchers = {}): string {
+export function targetSessionStoreQuantile(
+  quantile: number,
+  window: string,
+  matchers: Matchers = {},
+): string {
   return targetHistogramQuantile('redisOperationDuration', quantile, window, matchers);
 }
 
 /** A target gauge (sessions, streaming connections) summed per target. */
-export function targetGauge(series: 'mcpSessionsActive' | 'streamingConnections', matchers: Matchers = {}): string {
-  return withTargetLabel((m) => `sum by (target, instance) (${selector(TARGET_SERIES[series], targetJob(m))})`, matchers);
+export function targetGauge(
+  series: 'mcpSessionsActive' | 'streamingConnections',
+  matchers: Matchers = {},
+): string {
+  return withTargetLabel(
+    (m) => `sum by (target, instance) (${selector(TARGET_SERIES[series], targetJob(m))})`,
+    matchers,
+  );
 }
 
 // Appended by provisioning/ (the generated dashboards): builders the dashboards need beyond the

@@ -27,15 +27,56 @@ export interface Parameter {
 
 /** Shape overrides every load scenario accepts; each workload applies the ones that fit its executor. */
 export const LOAD_PARAMETERS: readonly Parameter[] = [
-  { key: 'vus', env: 'LOAD_VUS', type: 'integer', description: 'VUs (or max VUs for arrival-rate executors)', min: 1, max: 5000 },
-  { key: 'rate', env: 'LOAD_RATE', type: 'integer', description: 'iterations per second (arrival-rate executors; peak for ramps)', min: 1, max: 2000 },
-  { key: 'duration', env: 'LOAD_DURATION', type: 'duration', description: 'how long each workload runs', min: '1s', max: '4h' },
-  { key: 'iterations', env: 'LOAD_ITERATIONS', type: 'integer', description: 'iterations per VU (iteration executors)', min: 1, max: 100000 },
+  {
+    key: 'vus',
+    env: 'LOAD_VUS',
+    type: 'integer',
+    description: 'VUs (or max VUs for arrival-rate executors)',
+    min: 1,
+    max: 5000,
+  },
+  {
+    key: 'rate',
+    env: 'LOAD_RATE',
+    type: 'integer',
+    description: 'iterations per second (arrival-rate executors; peak for ramps)',
+    min: 1,
+    max: 2000,
+  },
+  {
+    key: 'duration',
+    env: 'LOAD_DURATION',
+    type: 'duration',
+    description: 'how long each workload runs',
+    min: '1s',
+    max: '4h',
+  },
+  {
+    key: 'iterations',
+    env: 'LOAD_ITERATIONS',
+    type: 'integer',
+    description: 'iterations per VU (iteration executors)',
+    min: 1,
+    max: 100000,
+  },
 ];
 
 const TOOL_PARAMETERS: readonly Parameter[] = [
-  { key: 'tool', env: 'PROBE_TOOL', type: 'string', description: 'tool to call', default: 'health', pattern: '^[A-Za-z0-9_.\\-/]{1,128}$' },
-  { key: 'toolArgs', env: 'PROBE_TOOL_ARGS', type: 'json', description: 'JSON arguments for the tool', default: '{}' },
+  {
+    key: 'tool',
+    env: 'PROBE_TOOL',
+    type: 'string',
+    description: 'tool to call',
+    default: 'health',
+    pattern: '^[A-Za-z0-9_.\\-/]{1,128}$',
+  },
+  {
+    key: 'toolArgs',
+    env: 'PROBE_TOOL_ARGS',
+    type: 'json',
+    description: 'JSON arguments for the tool',
+    default: '{}',
+  },
 ];
 
 function workloadsParameter(ids: readonly WorkloadId[]): Parameter {

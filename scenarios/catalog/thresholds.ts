@@ -28,7 +28,9 @@ export function sloThresholds(slo: Slo, profile: Profile): Record<string, Thresh
       const expression = `rate>=${i.objective}`;
       return {
         [K6_METRICS[i.metric].name]: [
-          profile === 'smoke' ? expression : { threshold: expression, abortOnFail: true, delayAbortEval: ABORT_DELAY },
+          profile === 'smoke'
+            ? expression
+            : { threshold: expression, abortOnFail: true, delayAbortEval: ABORT_DELAY },
         ],
       };
     }
@@ -56,7 +58,8 @@ export function thresholdsFor(
   const flows = new Set(workloads.map((id) => WORKLOADS[id].flow));
   const result: Record<string, Threshold[]> = {};
   const add = (entries: Record<string, Threshold[]>) => {
-    for (const [metric, list] of Object.entries(entries)) result[metric] = [...(result[metric] ?? []), ...list];
+    for (const [metric, list] of Object.entries(entries))
+      result[metric] = [...(result[metric] ?? []), ...list];
   };
   const oauthFlows = new Set(['auth_flow', 'token_refresh', 'session_validation', 'probe']);
   const mcpFlows = new Set(['session_validation', 'tool_execution', 'streaming', 'concurrent_api', 'probe']);
@@ -91,11 +94,16 @@ export function k6Options(
   overrides: LoadOverrides = {},
   selected?: readonly string[],
 ): K6Options {
-  const profile = (PROFILES as readonly string[]).includes(profileName ?? '') ? (profileName as Profile) : 'smoke';
+  const profile = (PROFILES as readonly string[]).includes(profileName ?? '')
+    ? (profileName as Profile)
+    : 'smoke';
   const scenarios: Record<string, Record<string, unknown>> = {};
   for (const id of activeWorkloads(scenarioId, selected)) {
     const workload = WORKLOADS[id];
-    const shape = SCENARIOS[scenarioId].kind === 'probe' ? workload.shapes[profile] : applyOverrides(workload.shapes[profile], overrides);
+    const shape =
+      SCENARIOS[scenarioId].kind === 'probe'
+        ? workload.shapes[profile]
+        : applyOverrides(workload.shapes[profile], overrides);
     scenarios[id] = { ...shape, exec: workload.exec, tags: { flow: workload.flow } };
   }
   return {

@@ -8,7 +8,13 @@ import type { CookieJar } from 'k6/http';
 import type { Step } from '../catalog/index.ts';
 import type { Config } from './config.ts';
 import type { Discovery } from './discovery.ts';
-import { describeResponse, fail, reasonForOAuthError, reasonForResponse, type AnyResponse } from './failures.ts';
+import {
+  describeResponse,
+  fail,
+  reasonForOAuthError,
+  reasonForResponse,
+  type AnyResponse,
+} from './failures.ts';
 import { FORM, header, send } from './http.ts';
 import { isLoginForm, parseForms, type HtmlForm } from './html-form.ts';
 import type { Pkce } from './pkce.ts';
@@ -51,13 +57,24 @@ function isRedirectUri(url: string, redirectUri: string): boolean {
 /** Reads the code from the callback URL, checking `state` and the OAuth error parameters. */
 export function codeFromCallback(callbackUrl: string, state: string): string {
   const params = parseQuery(parseUrl(callbackUrl)?.query ?? '');
-  if (params.error) fail(STEP, reasonForOAuthError(params.error) ?? 'authorization_denied', `authorization error ${params.error}`);
-  if (params.state !== state) fail(STEP, 'state_mismatch', 'state in the callback does not match the request');
+  if (params.error)
+    fail(
+      STEP,
+      reasonForOAuthError(params.error) ?? 'authorization_denied',
+      `authorization error ${params.error}`,
+    );
+  if (params.state !== state)
+    fail(STEP, 'state_mismatch', 'state in the callback does not match the request');
   if (!params.code) fail(STEP, 'missing_code', 'callback carries no code');
   return params.code;
 }
 
-function submitForm(req: AuthorizationRequest, pageUrl: string, form: HtmlForm, asLogin: boolean): { res: AnyResponse; url: string } {
+function submitForm(
+  req: AuthorizationRequest,
+  pageUrl: string,
+  form: HtmlForm,
+  asLogin: boolean,
+): { res: AnyResponse; url: string } {
   const { config } = req;
   const fields: Record<string, string> = {};
   for (const field of form.fields) fields[field.name] = field.value;
@@ -92,11 +109,17 @@ export function authorize(req: AuthorizationRequest): string {
       res = send('GET', url, null, { name: 'GET {authorization redirect}', step: STEP, jar: req.jar });
       continue;
     }
-    if (res.status !== 200) fail(STEP, reasonForResponse(res) === 'unexpected_status' ? 'authorization_denied' : reasonForResponse(res), describeResponse(res));
+    if (res.status !== 200)
+      fail(
+        STEP,
+        reasonForResponse(res) === 'unexpected_status' ? 'authorization_denied' : reasonForResponse(res),
+        describeResponse(res),
+      );
     const form = parseForms(typeof res.body === 'string' ? res.body : '').find((f) => f.method === 'post');
     if (!form) fail(STEP, 'unexpected_status', 'authorization page has neither a redirect nor a form');
     const login = isLoginForm(form, req.config.loginPasswordField);
-    if (login && loginsSubmitted++ > 0) fail(STEP, 'login_failed', 'login form shown again after submitting credentials');
+    if (login && loginsSubmitted++ > 0)
+      fail(STEP, 'login_failed', 'login form shown again after submitting credentials');
     ({ res, url } = submitForm(req, url, form, login));
   }
   return fail(STEP, 'unexpected_status', `no callback after ${MAX_HOPS} redirects or pages`);

@@ -38,7 +38,12 @@ export interface Config {
 
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8976/callback';
 const GRANTS: readonly Grant[] = ['authorization_code', 'client_credentials'];
-const TOKEN_AUTHS: readonly TokenAuth[] = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const TOKEN_AUTHS: readonly TokenAuth[] = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
 
 export class ConfigError extends Error {
   constructor(field: string, message: string) {
@@ -64,10 +69,15 @@ function parseToolArgs(text: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function oneOf<T extends string>(field: string, allowed: readonly T[], value: string | undefined): T | undefined {
+function oneOf<T extends string>(
+  field: string,
+  allowed: readonly T[],
+  value: string | undefined,
+): T | undefined {
   const v = nonEmpty(value);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(field, `must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(field, `must be one of ${allowed.join(', ')}`);
   return v as T;
 }
 
@@ -78,7 +88,8 @@ function defaultHoldSeconds(profile: string): number {
 /** The non-secret part of the configuration (synchronous: usable in the init context). */
 export function readConfig(env: Record<string, string | undefined> = __ENV): Config {
   const mcpUrl = nonEmpty(env.MCP_URL);
-  if (!mcpUrl) throw new ConfigError('MCP_URL', 'is required (the MCP endpoint, e.g. http://127.0.0.1:8080/mcp)');
+  if (!mcpUrl)
+    throw new ConfigError('MCP_URL', 'is required (the MCP endpoint, e.g. http://127.0.0.1:8080/mcp)');
   if (!parseUrl(mcpUrl)) throw new ConfigError('MCP_URL', 'must be an absolute http(s) URL');
   const redirectUri = nonEmpty(env.REDIRECT_URI) ?? DEFAULT_REDIRECT_URI;
   if (!parseUrl(redirectUri)) throw new ConfigError('REDIRECT_URI', 'must be an absolute URL');
@@ -135,10 +146,16 @@ export async function loadConfig(env: Record<string, string | undefined> = __ENV
 }
 
 /** The WORKLOADS variable (comma-separated) limited to the scenario's workloads; undefined = all. */
-export function workloadsFromEnv(scenario: ScenarioId, env: Record<string, string | undefined> = __ENV): string[] | undefined {
+export function workloadsFromEnv(
+  scenario: ScenarioId,
+  env: Record<string, string | undefined> = __ENV,
+): string[] | undefined {
   const raw = nonEmpty(env.WORKLOADS);
   if (!raw) return undefined;
   const allowed: readonly string[] = SCENARIOS[scenario].workloads;
-  const chosen = raw.split(',').map((w) => w.trim()).filter((w) => allowed.includes(w));
+  const chosen = raw
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => allowed.includes(w));
   return chosen.length > 0 ? chosen : undefined;
 }

@@ -55,7 +55,8 @@ export function challenge(mcpUrl: string, compliance: Compliance): BearerChallen
   });
   if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res));
   compliance.record(COMPLIANCE.unauthenticated401, res.status === 401);
-  if (res.status !== 401) fail(STEP, 'unexpected_status', `unauthenticated initialize: ${describeResponse(res)} (expected 401)`);
+  if (res.status !== 401)
+    fail(STEP, 'unexpected_status', `unauthenticated initialize: ${describeResponse(res)} (expected 401)`);
   return parseBearerChallenge(header(res, 'WWW-Authenticate'));
 }
 
@@ -72,13 +73,15 @@ function fetchPrm(mcpUrl: string, announced: string | undefined): ProtectedResou
   if (announced) {
     if (!parseUrl(announced)) fail(STEP, 'invalid_metadata', 'resource_metadata is not an absolute URL');
     const { res, body } = getJson(announced, 'GET {resource_metadata}');
-    if (!isObject(body)) fail(STEP, 'invalid_metadata', `resource_metadata document: ${describeResponse(res)}`);
+    if (!isObject(body))
+      fail(STEP, 'invalid_metadata', `resource_metadata document: ${describeResponse(res)}`);
     return body as ProtectedResourceMetadata;
   }
   for (const { url, name } of prmCandidates(mcpUrl)) {
     const { res, body } = getJson(url, name);
     if (isObject(body)) return body as ProtectedResourceMetadata;
-    if (res.status === 0) fail(STEP, 'connection_error', `protected resource metadata: ${describeResponse(res)}`);
+    if (res.status === 0)
+      fail(STEP, 'connection_error', `protected resource metadata: ${describeResponse(res)}`);
   }
   return undefined;
 }
@@ -87,15 +90,27 @@ function sameIssuer(a: string | undefined, b: string): boolean {
   return a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
-function fetchAsMetadata(issuer: string): { as: AuthServerMetadata; source: 'rfc8414' | 'openid' } | undefined {
+function fetchAsMetadata(
+  issuer: string,
+): { as: AuthServerMetadata; source: 'rfc8414' | 'openid' } | undefined {
   for (const candidate of asMetadataCandidates(issuer)) {
-    const template = candidate.source === 'rfc8414' ? 'GET /.well-known/oauth-authorization-server' : 'GET /.well-known/openid-configuration';
+    const template =
+      candidate.source === 'rfc8414'
+        ? 'GET /.well-known/oauth-authorization-server'
+        : 'GET /.well-known/openid-configuration';
     const { res, body } = getJson(candidate.url, template);
-    if (res.status === 0) fail(STEP, 'connection_error', `authorization server metadata: ${describeResponse(res)}`);
+    if (res.status === 0)
+      fail(STEP, 'connection_error', `authorization server metadata: ${describeResponse(res)}`);
     if (!isObject(body)) continue;
     const as = body as unknown as AuthServerMetadata;
-    if (typeof as.token_endpoint !== 'string') fail(STEP, 'invalid_metadata', `${candidate.source} metadata has no token_endpoint`);
-    if (!sameIssuer(as.issuer, issuer)) fail(STEP, 'invalid_metadata', `${candidate.source} metadata issuer does not match the authorization server`);
+    if (typeof as.token_endpoint !== 'string')
+      fail(STEP, 'invalid_metadata', `${candidate.source} metadata has no token_endpoint`);
+    if (!sameIssuer(as.issuer, issuer))
+      fail(
+        STEP,
+        'invalid_metadata',
+        `${candidate.source} metadata issuer does not match the authorization server`,
+      );
     return { as, source: candidate.source };
   }
   return undefined;
@@ -111,7 +126,11 @@ function fixedEndpoints(origin: string): AuthServerMetadata {
   };
 }
 
-function chooseScope(configured: string | undefined, bearer: BearerChallenge | undefined, prm: ProtectedResourceMetadata | undefined): string | undefined {
+function chooseScope(
+  configured: string | undefined,
+  bearer: BearerChallenge | undefined,
+  prm: ProtectedResourceMetadata | undefined,
+): string | undefined {
   if (configured) return configured;
   if (bearer?.scope) return bearer.scope;
   if (prm?.scopes_supported && prm.scopes_supported.length > 0) return prm.scopes_supported.join(' ');
@@ -140,15 +159,18 @@ export function discover(options: DiscoverOptions, compliance: Compliance): Disc
     compliance.record(COMPLIANCE.resourceMetadata, bearer?.resourceMetadata !== undefined);
     const matches = typeof prm.resource === 'string' && resourceCovers(prm.resource, mcpUrl);
     compliance.record(COMPLIANCE.resourceMatches, matches);
-    if (!matches) fail(STEP, 'resource_mismatch', 'PRM resource does not cover the MCP URL; no token will be sent');
+    if (!matches)
+      fail(STEP, 'resource_mismatch', 'PRM resource does not cover the MCP URL; no token will be sent');
     resource = prm.resource as string;
     const first = prm.authorization_servers?.[0];
-    if (typeof first !== 'string' || !parseUrl(first)) fail(STEP, 'invalid_metadata', 'PRM lists no authorization_servers');
+    if (typeof first !== 'string' || !parseUrl(first))
+      fail(STEP, 'invalid_metadata', 'PRM lists no authorization_servers');
     issuer = first;
   }
 
   const found = fetchAsMetadata(issuer);
-  if (!found && prm) fail(STEP, 'invalid_metadata', 'no RFC 8414 or OpenID metadata for the authorization server');
+  if (!found && prm)
+    fail(STEP, 'invalid_metadata', 'no RFC 8414 or OpenID metadata for the authorization server');
   const as = found?.as ?? fixedEndpoints(origin);
   if (found && options.needsPkce) {
     const s256 = (as.code_challenge_methods_supported ?? []).includes('S256');

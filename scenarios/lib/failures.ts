@@ -103,7 +103,10 @@ export function safeJson(res: AnyResponse): unknown {
 
 /** Masks long opaque runs (tokens, codes, keys) and URL queries in a message meant for a log line. */
 export function maskSecrets(text: string): string {
-  return text.replace(/\?[^\s"']*/g, '?…').replace(/[A-Za-z0-9_\-+/=.]{20,}/g, '…').slice(0, 300);
+  return text
+    .replace(/\?[^\s"']*/g, '?…')
+    .replace(/[A-Za-z0-9_\-+/=.]{20,}/g, '…')
+    .slice(0, 300);
 }
 
 /** Classifies anything thrown inside a step; an unknown exception is reason `exception`. */

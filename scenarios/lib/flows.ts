@@ -22,7 +22,10 @@ export interface FlowContext {
 export const MAX_STEP_UPS = 2;
 
 /** Authorization step only (authorization_code): the code and the PKCE verifier to redeem it. */
-export function authorizeOnce(ctx: FlowContext, scope: string | undefined): { code: string; verifier: string } {
+export function authorizeOnce(
+  ctx: FlowContext,
+  scope: string | undefined,
+): { code: string; verifier: string } {
   const pkce = createPkce();
   const code = authorize({
     config: ctx.config,

@@ -15,7 +15,12 @@ export interface SendOptions {
   timeout?: string | number;
 }
 
-export function send(method: string, url: string, body: RequestBody | null, options: SendOptions): AnyResponse {
+export function send(
+  method: string,
+  url: string,
+  body: RequestBody | null,
+  options: SendOptions,
+): AnyResponse {
   const params: Params = {
     headers: options.headers ?? {},
     tags: { name: options.name, step: options.step },

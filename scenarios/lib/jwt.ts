@@ -13,10 +13,22 @@ interface AlgorithmSpec {
 }
 
 const ALGORITHMS: Record<string, AlgorithmSpec> = {
-  ES256: { importParams: { name: 'ECDSA', namedCurve: 'P-256' }, signParams: { name: 'ECDSA', hash: 'SHA-256' } },
-  ES384: { importParams: { name: 'ECDSA', namedCurve: 'P-384' }, signParams: { name: 'ECDSA', hash: 'SHA-384' } },
-  RS256: { importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signParams: { name: 'RSASSA-PKCS1-v1_5' } },
-  PS256: { importParams: { name: 'RSA-PSS', hash: 'SHA-256' }, signParams: { name: 'RSA-PSS', saltLength: 32 } },
+  ES256: {
+    importParams: { name: 'ECDSA', namedCurve: 'P-256' },
+    signParams: { name: 'ECDSA', hash: 'SHA-256' },
+  },
+  ES384: {
+    importParams: { name: 'ECDSA', namedCurve: 'P-384' },
+    signParams: { name: 'ECDSA', hash: 'SHA-384' },
+  },
+  RS256: {
+    importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    signParams: { name: 'RSASSA-PKCS1-v1_5' },
+  },
+  PS256: {
+    importParams: { name: 'RSA-PSS', hash: 'SHA-256' },
+    signParams: { name: 'RSA-PSS', saltLength: 32 },
+  },
 };
 
 export const SUPPORTED_KEY_ALGS = Object.keys(ALGORITHMS);

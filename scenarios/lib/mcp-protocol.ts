@@ -71,7 +71,10 @@ export function parseSse(body: string): SseEvent[] {
 }
 
 /** JSON-RPC messages of a JSON body (single or batch) or of an SSE body's `message` events. */
-export function messagesFromBody(contentType: string | undefined, body: string): JsonRpcMessage[] | undefined {
+export function messagesFromBody(
+  contentType: string | undefined,
+  body: string,
+): JsonRpcMessage[] | undefined {
   const parseJson = (text: string): unknown => {
     try {
       return JSON.parse(text);
@@ -101,7 +104,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

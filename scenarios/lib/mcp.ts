@@ -5,9 +5,21 @@
  */
 import type { Step } from '../catalog/index.ts';
 import { COMPLIANCE, type Compliance } from './compliance.ts';
-import { describeResponse, fail, InsufficientScope, reasonForResponse, type AnyResponse } from './failures.ts';
+import {
+  describeResponse,
+  fail,
+  InsufficientScope,
+  reasonForResponse,
+  type AnyResponse,
+} from './failures.ts';
 import { header, send } from './http.ts';
-import { CLIENT_INFO, CLIENT_PROTOCOL_VERSION, mcpHeaders, messagesFromBody, type JsonRpcMessage } from './mcp-protocol.ts';
+import {
+  CLIENT_INFO,
+  CLIENT_PROTOCOL_VERSION,
+  mcpHeaders,
+  messagesFromBody,
+  type JsonRpcMessage,
+} from './mcp-protocol.ts';
 import { parseBearerChallenge } from './www-authenticate.ts';
 
 export interface McpSession {
@@ -30,23 +42,38 @@ export interface Tool {
 }
 
 function headersFor(session: McpSession): Record<string, string> {
-  return mcpHeaders({ token: session.token, sessionId: session.sessionId, protocolVersion: session.protocolVersion });
+  return mcpHeaders({
+    token: session.token,
+    sessionId: session.sessionId,
+    protocolVersion: session.protocolVersion,
+  });
 }
 
 /** Turns an HTTP error answer of the MCP endpoint into a classified failure. */
 function failForStatus(step: Step, session: McpSession, res: AnyResponse, compliance?: Compliance): never {
   if (res.status === 403) {
     const bearer = parseBearerChallenge(header(res, 'WWW-Authenticate'));
-    compliance?.record(COMPLIANCE.insufficientScope, bearer?.error === 'insufficient_scope' && !!bearer.scope);
+    compliance?.record(
+      COMPLIANCE.insufficientScope,
+      bearer?.error === 'insufficient_scope' && !!bearer.scope,
+    );
     throw new InsufficientScope(step, bearer?.scope, `HTTP 403 ${bearer?.error ?? ''}`.trim());
   }
-  if (res.status === 404 && session.sessionId) fail(step, 'session_expired', 'HTTP 404 for the session (ended by the server)');
-  if (res.status === 400 && !session.sessionId && session.protocolVersion) fail(step, 'session_missing', 'HTTP 400 without Mcp-Session-Id');
+  if (res.status === 404 && session.sessionId)
+    fail(step, 'session_expired', 'HTTP 404 for the session (ended by the server)');
+  if (res.status === 400 && !session.sessionId && session.protocolVersion)
+    fail(step, 'session_missing', 'HTTP 400 without Mcp-Session-Id');
   fail(step, reasonForResponse(res), describeResponse(res));
 }
 
 /** Sends one JSON-RPC request and returns the response with the same id. */
-export function rpc(session: McpSession, step: Step, method: string, params: unknown, compliance?: Compliance): RpcAnswer {
+export function rpc(
+  session: McpSession,
+  step: Step,
+  method: string,
+  params: unknown,
+  compliance?: Compliance,
+): RpcAnswer {
   const id = session.nextId++;
   const res = send('POST', session.url, JSON.stringify({ jsonrpc: '2.0', id, method, params }), {
     name: `POST {mcp} ${method}`,
@@ -54,7 +81,10 @@ export function rpc(session: McpSession, step: Step, method: string, params: unk
     headers: headersFor(session),
   });
   if (res.status !== 200) failForStatus(step, session, res, compliance);
-  const messages = messagesFromBody(header(res, 'Content-Type'), typeof res.body === 'string' ? res.body : '');
+  const messages = messagesFromBody(
+    header(res, 'Content-Type'),
+    typeof res.body === 'string' ? res.body : '',
+  );
   const message = messages?.find((m) => m.id === id);
   if (!message) fail(step, 'parse_error', `no JSON-RPC response with id ${id} in the ${method} answer`);
   if (message.error) fail(step, 'jsonrpc_error', `${method}: JSON-RPC error ${message.error.code}`);
@@ -83,7 +113,8 @@ export function initialize(url: string, token: string, compliance?: Compliance):
     compliance,
   );
   const result = (message.result ?? {}) as { protocolVersion?: unknown };
-  if (typeof result.protocolVersion !== 'string') fail('initialize', 'parse_error', 'initialize result has no protocolVersion');
+  if (typeof result.protocolVersion !== 'string')
+    fail('initialize', 'parse_error', 'initialize result has no protocolVersion');
   session.sessionId = header(res, 'Mcp-Session-Id') || undefined;
   session.protocolVersion = result.protocolVersion;
   notify(session, 'initialize', 'notifications/initialized');
@@ -103,7 +134,12 @@ export interface ToolCall {
 }
 
 /** tools/call; a result with `isError: true` is a tool failure (reason tool_error). */
-export function callTool(session: McpSession, name: string, args: Record<string, unknown>, compliance?: Compliance): ToolCall {
+export function callTool(
+  session: McpSession,
+  name: string,
+  args: Record<string, unknown>,
+  compliance?: Compliance,
+): ToolCall {
   const { message, res } = rpc(session, 'tools_call', 'tools/call', { name, arguments: args }, compliance);
   const result = (message.result ?? {}) as Record<string, unknown>;
   if (result.isError === true) fail('tools_call', 'tool_error', `tool ${name} returned isError`);
@@ -119,8 +155,13 @@ export type EndResult = 'ended' | 'not_supported' | 'stateless';
 /** DELETE ends the session; 405 means the server does not let clients end sessions. */
 export function endSession(session: McpSession): EndResult {
   if (!session.sessionId) return 'stateless';
-  const res = send('DELETE', session.url, null, { name: 'DELETE {mcp}', step: 'session_end', headers: headersFor(session) });
+  const res = send('DELETE', session.url, null, {
+    name: 'DELETE {mcp}',
+    step: 'session_end',
+    headers: headersFor(session),
+  });
   if (res.status === 405) return 'not_supported';
-  if (res.status !== 200 && res.status !== 204 && res.status !== 202) failForStatus('session_end', session, res);
+  if (res.status !== 200 && res.status !== 204 && res.status !== 202)
+    failForStatus('session_end', session, res);
   return 'ended';
 }

@@ -38,7 +38,9 @@ export interface Outcome {
 /** Records one step outcome on the success Rate and, when failed, the error Counter of its family. */
 export function recordOutcome({ step, flow, ok, reason }: Outcome): void {
   const tags: Record<string, string> = { step, flow };
-  const [success, errors] = isOAuthStep(step) ? [metrics.oauthSuccess, metrics.oauthErrors] : [metrics.mcpSuccess, metrics.mcpErrors];
+  const [success, errors] = isOAuthStep(step)
+    ? [metrics.oauthSuccess, metrics.oauthErrors]
+    : [metrics.mcpSuccess, metrics.mcpErrors];
   success.add(ok, tags);
   if (!ok) errors.add(1, { ...tags, reason: reason ?? 'exception' });
 }
@@ -50,6 +52,11 @@ export type DurationMetric =
   | 'mcpToolExecutionDuration'
   | 'mcpConnectionDuration';
 
-export function recordDuration(metric: DurationMetric, ms: number, flow: Flow, extra: Record<string, string> = {}): void {
+export function recordDuration(
+  metric: DurationMetric,
+  ms: number,
+  flow: Flow,
+  extra: Record<string, string> = {},
+): void {
   metrics[metric].add(ms, { flow, ...extra });
 }

@@ -55,7 +55,12 @@ async function authorizeAndExchange(walk: Walk, ctx: FlowContext, state: WalkSta
 async function refreshStep(walk: Walk, ctx: FlowContext, state: WalkState): Promise<void> {
   const current = state.tokens?.refreshToken;
   if (!current) {
-    walk.skip('refresh', ctx.config.grant === 'client_credentials' ? 'client_credentials grant: no refresh token' : 'the server issued no refresh token');
+    walk.skip(
+      'refresh',
+      ctx.config.grant === 'client_credentials'
+        ? 'client_credentials grant: no refresh token'
+        : 'the server issued no refresh token',
+    );
     return;
   }
   await walk.step('refresh', async () => {
@@ -63,7 +68,8 @@ async function refreshStep(walk: Walk, ctx: FlowContext, state: WalkState): Prom
     recordDuration('oauthTokenRefreshDuration', outcome.res.timings.duration, 'probe');
     const isPublic = ctx.client.auth === 'none';
     if (isPublic) walk.compliance.record(COMPLIANCE.refreshRotates, outcome.rotated);
-    if (isPublic && !outcome.rotated) fail('refresh', 'refresh_not_rotated', 'a public client got the same refresh token back');
+    if (isPublic && !outcome.rotated)
+      fail('refresh', 'refresh_not_rotated', 'a public client got the same refresh token back');
     state.tokens = outcome.tokens;
     state.usedRefreshToken = outcome.rotated ? current : undefined;
     // The refreshed access token must work: one authorized MCP call (session validation).
@@ -77,12 +83,18 @@ async function refreshStep(walk: Walk, ctx: FlowContext, state: WalkState): Prom
 async function streamStep(walk: Walk, config: Config, state: WalkState): Promise<void> {
   const held = await walk.step('stream', async () => {
     const { websocket, sse } = await holdStreams(config, state.session as McpSession, PROBE_STREAM_HOLD_MS);
-    if (websocket.kind === 'held') recordDuration('mcpConnectionDuration', websocket.connectMs, 'probe', { transport: 'websocket' });
+    if (websocket.kind === 'held')
+      recordDuration('mcpConnectionDuration', websocket.connectMs, 'probe', { transport: 'websocket' });
     if (websocket.kind === 'failed') fail('stream', websocket.reason, `websocket: ${websocket.detail}`);
     if (sse.kind === 'failed') fail('stream', sse.reason, `event stream: ${sse.detail}`);
-    const held = [websocket.kind === 'held' ? 'websocket' : '', sse.kind === 'held' ? (sse.transport ?? 'sse') : ''].filter(Boolean);
-    if (held.length === 0) throw new StepUnsupported('stream', 'the server offers no WebSocket and no event stream');
-    if (websocket.kind === 'refused') throw new StepUnsupported('stream', `websocket refused (${websocket.detail}); held ${held.join(', ')}`);
+    const held = [
+      websocket.kind === 'held' ? 'websocket' : '',
+      sse.kind === 'held' ? (sse.transport ?? 'sse') : '',
+    ].filter(Boolean);
+    if (held.length === 0)
+      throw new StepUnsupported('stream', 'the server offers no WebSocket and no event stream');
+    if (websocket.kind === 'refused')
+      throw new StepUnsupported('stream', `websocket refused (${websocket.detail}); held ${held.join(', ')}`);
     return held;
   });
   if (held) walk.note('stream', `held ${held.join(', ')}`);
@@ -90,8 +102,13 @@ async function streamStep(walk: Walk, config: Config, state: WalkState): Promise
 
 async function walkSteps(walk: Walk, config: Config, state: WalkState): Promise<void> {
   const needsPkce = config.grant === 'authorization_code';
-  const discovery: Discovery = await walk.step('discovery', () => discover({ mcpUrl: config.mcpUrl, scope: config.scope, needsPkce }, walk.compliance));
-  walk.note('discovery', `${discovery.authRevision === '2025-03-26' ? 'no PRM (2025-03-26)' : 'PRM'}; AS metadata: ${discovery.source}`);
+  const discovery: Discovery = await walk.step('discovery', () =>
+    discover({ mcpUrl: config.mcpUrl, scope: config.scope, needsPkce }, walk.compliance),
+  );
+  walk.note(
+    'discovery',
+    `${discovery.authRevision === '2025-03-26' ? 'no PRM (2025-03-26)' : 'PRM'}; AS metadata: ${discovery.source}`,
+  );
   const client: Client = await walk.step('registration', () => register(config, discovery));
   walk.note('registration', `${REGISTRATION_NOTES[client.kind]}; token auth ${client.auth}`);
   const ctx: FlowContext = { config, discovery, client };
@@ -101,8 +118,12 @@ async function walkSteps(walk: Walk, config: Config, state: WalkState): Promise<
   const tokens = state.tokens as TokenSet;
 
   const connectStarted = Date.now();
-  state.session = await walk.step('initialize', () => initialize(config.mcpUrl, tokens.accessToken, walk.compliance));
-  recordDuration('mcpConnectionDuration', Date.now() - connectStarted, 'probe', { transport: 'streamable_http' });
+  state.session = await walk.step('initialize', () =>
+    initialize(config.mcpUrl, tokens.accessToken, walk.compliance),
+  );
+  recordDuration('mcpConnectionDuration', Date.now() - connectStarted, 'probe', {
+    transport: 'streamable_http',
+  });
   const session = state.session;
 
   const tools = await walk.step('tools_list', () => listTools(session, walk.compliance));
@@ -117,14 +138,20 @@ async function walkSteps(walk: Walk, config: Config, state: WalkState): Promise<
     });
     state.scope = auth.scope;
     state.tokens = { ...tokens, accessToken: auth.accessToken, refreshToken: auth.refreshToken };
-    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'probe', { tool: config.probeTool });
+    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'probe', {
+      tool: config.probeTool,
+    });
   });
 
   await refreshStep(walk, ctx, state);
   await streamStep(walk, config, state);
   await walk.step('session_end', () => {
     const ended = endSession(session);
-    if (ended !== 'ended') throw new StepUnsupported('session_end', ended === 'stateless' ? 'stateless server: no session to end' : 'DELETE not allowed (405)');
+    if (ended !== 'ended')
+      throw new StepUnsupported(
+        'session_end',
+        ended === 'stateless' ? 'stateless server: no session to end' : 'DELETE not allowed (405)',
+      );
   });
 }
 
@@ -136,14 +163,19 @@ export async function runProbeWalk(config: Config): Promise<{ result: ProbeResul
   try {
     await walkSteps(walk, config, state);
     if (state.ctx && state.usedRefreshToken) {
-      walk.compliance.record(COMPLIANCE.oldRefreshRejected, await oldRefreshRejected(state.ctx, state.usedRefreshToken));
+      walk.compliance.record(
+        COMPLIANCE.oldRefreshRejected,
+        await oldRefreshRejected(state.ctx, state.usedRefreshToken),
+      );
     }
     completed = true;
   } catch (error) {
     if (!(error instanceof WalkStopped)) {
       // Outside any step (should not happen): classify rather than crash the run.
       walk.failedStep = walk.failedStep ?? 'discovery';
-      console.error(`probe walk aborted outside a step: ${error instanceof Error ? error.name : typeof error}`);
+      console.error(
+        `probe walk aborted outside a step: ${error instanceof Error ? error.name : typeof error}`,
+      );
     }
   }
   walk.finishCompliance();

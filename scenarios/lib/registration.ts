@@ -41,7 +41,12 @@ function checkAuthUsable(client: Client, config: Config): Client {
 
 function dynamicRegistration(config: Config, discovery: Discovery): Client {
   const endpoint = discovery.as.registration_endpoint;
-  if (!endpoint) fail(STEP, 'registration_refused', 'no CLIENT_ID, no usable client metadata document and no registration_endpoint');
+  if (!endpoint)
+    fail(
+      STEP,
+      'registration_refused',
+      'no CLIENT_ID, no usable client metadata document and no registration_endpoint',
+    );
   const machine = config.grant === 'client_credentials';
   const auth: TokenAuth = config.tokenAuth ?? (machine ? 'client_secret_basic' : 'none');
   const metadata = {
@@ -59,9 +64,11 @@ function dynamicRegistration(config: Config, discovery: Discovery): Client {
   });
   if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res));
   if (res.status >= 500) fail(STEP, 'server_error', `dynamic registration: ${describeResponse(res)}`);
-  if (res.status !== 201 && res.status !== 200) fail(STEP, 'registration_refused', `dynamic registration: ${describeResponse(res)}`);
+  if (res.status !== 201 && res.status !== 200)
+    fail(STEP, 'registration_refused', `dynamic registration: ${describeResponse(res)}`);
   const body = safeJson(res) as { client_id?: unknown; client_secret?: unknown } | undefined;
-  if (typeof body?.client_id !== 'string') fail(STEP, 'invalid_metadata', 'registration response has no client_id');
+  if (typeof body?.client_id !== 'string')
+    fail(STEP, 'invalid_metadata', 'registration response has no client_id');
   return {
     clientId: body.client_id,
     clientSecret: typeof body.client_secret === 'string' ? body.client_secret : undefined,

@@ -22,7 +22,11 @@ export type StreamOutcome =
 
 /** The `endpoint` event of a legacy SSE body (the URL to POST JSON-RPC messages to). */
 export function legacyEndpoint(body: string): string | undefined {
-  return parseSse(body).find((e) => e.event === 'endpoint')?.data.trim() || undefined;
+  return (
+    parseSse(body)
+      .find((e) => e.event === 'endpoint')
+      ?.data.trim() || undefined
+  );
 }
 
 function classifyHold(res: AnyResponse, holdMs: number, started: number): StreamOutcome {
@@ -51,7 +55,14 @@ export interface StreamHold {
 }
 
 /** Holds a GET event stream open for `holdMs`. */
-export function holdEventStream({ url, token, holdMs, sessionId, protocolVersion, name }: StreamHold): StreamOutcome {
+export function holdEventStream({
+  url,
+  token,
+  holdMs,
+  sessionId,
+  protocolVersion,
+  name,
+}: StreamHold): StreamOutcome {
   const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
   if (sessionId) headers['Mcp-Session-Id'] = sessionId;
   if (protocolVersion) headers['MCP-Protocol-Version'] = protocolVersion;

@@ -47,7 +47,12 @@ export function holdSse(config: Config, session: McpSession, holdMs: number): St
       name: 'GET {mcp} event stream',
     });
     if (streamable.kind !== 'not_offered') return { ...streamable, transport: 'streamable_http' };
-    const legacy = holdEventStream({ url: legacySseUrl(config), token: session.token, holdMs, name: 'GET {legacy sse}' });
+    const legacy = holdEventStream({
+      url: legacySseUrl(config),
+      token: session.token,
+      holdMs,
+      name: 'GET {legacy sse}',
+    });
     return legacy.kind === 'not_offered' ? legacy : { ...legacy, transport: 'legacy_sse' };
   } finally {
     closed();
@@ -58,7 +63,11 @@ export function holdSse(config: Config, session: McpSession, holdMs: number): St
  * Opens a WebSocket (async) and, while it is held, an HTTP event stream: STREAMS_PER_VU
  * connections at once. The WebSocket hold covers the SSE hold.
  */
-export async function holdStreams(config: Config, session: McpSession, holdMs: number): Promise<StreamsResult> {
+export async function holdStreams(
+  config: Config,
+  session: McpSession,
+  holdMs: number,
+): Promise<StreamsResult> {
   let wsOpen = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {

@@ -30,13 +30,21 @@ export interface K6SummaryData {
 }
 
 /** Built-in k6 metrics worth keeping next to the contract's. */
-const BUILTIN_METRICS = ['checks', 'http_reqs', 'http_req_duration', 'http_req_failed', 'iterations', 'iteration_duration'];
+const BUILTIN_METRICS = [
+  'checks',
+  'http_reqs',
+  'http_req_duration',
+  'http_req_failed',
+  'iterations',
+  'iteration_duration',
+];
 const CONTRACT_METRICS: string[] = Object.values(K6_METRICS).map((m) => m.name);
 const METRIC_TYPES = ['trend', 'rate', 'counter', 'gauge'] as const;
 
 function numericValues(values: Record<string, unknown> | undefined): Record<string, number> {
   const result: Record<string, number> = {};
-  for (const [key, value] of Object.entries(values ?? {})) if (typeof value === 'number' && Number.isFinite(value)) result[key] = value;
+  for (const [key, value] of Object.entries(values ?? {}))
+    if (typeof value === 'number' && Number.isFinite(value)) result[key] = value;
   return result;
 }
 
@@ -73,7 +81,14 @@ function probeFrom(setupData: unknown): ProbeResult | undefined {
   return {
     ok: probe.ok,
     failedStep: probe.failedStep,
-    steps: probe.steps.map((s) => ({ step: s.step, ok: s.ok, durationMs: s.durationMs, reason: s.reason, skipped: s.skipped, detail: s.detail })),
+    steps: probe.steps.map((s) => ({
+      step: s.step,
+      ok: s.ok,
+      durationMs: s.durationMs,
+      reason: s.reason,
+      skipped: s.skipped,
+      detail: s.detail,
+    })),
     compliance: (probe.compliance ?? []).map((c) => ({ name: c.name, ok: c.ok })),
     toolsHash: probe.toolsHash,
     toolCount: probe.toolCount,
@@ -81,8 +96,14 @@ function probeFrom(setupData: unknown): ProbeResult | undefined {
   };
 }
 
-export function buildSummary(scenario: ScenarioId, profileName: string | undefined, data: K6SummaryData): VigilSummary {
-  const profile: Profile = (PROFILES as readonly string[]).includes(profileName ?? '') ? (profileName as Profile) : 'smoke';
+export function buildSummary(
+  scenario: ScenarioId,
+  profileName: string | undefined,
+  data: K6SummaryData,
+): VigilSummary {
+  const profile: Profile = (PROFILES as readonly string[]).includes(profileName ?? '')
+    ? (profileName as Profile)
+    : 'smoke';
   const thresholds = thresholdResults(data);
   const checks = numericValues(data.metrics?.checks?.values);
   const summary: VigilSummary = {
@@ -111,16 +132,23 @@ export function summaryText(summary: VigilSummary): string {
   if (summary.probe) {
     for (const s of summary.probe.steps) {
       const state = s.skipped ? 'skip' : s.ok ? 'ok  ' : 'FAIL';
-      lines.push(`  ${state} step ${s.step} ${formatMs(s.durationMs)}${s.reason ? ` ${s.reason}` : ''}${s.detail ? ` (${s.detail})` : ''}`);
+      lines.push(
+        `  ${state} step ${s.step} ${formatMs(s.durationMs)}${s.reason ? ` ${s.reason}` : ''}${s.detail ? ` (${s.detail})` : ''}`,
+      );
     }
     for (const c of summary.probe.compliance) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} compliance: ${c.name}`);
-    if (summary.probe.toolsHash) lines.push(`  tools/list sha256 ${summary.probe.toolsHash} (${summary.probe.toolCount} tools)`);
+    if (summary.probe.toolsHash)
+      lines.push(`  tools/list sha256 ${summary.probe.toolsHash} (${summary.probe.toolCount} tools)`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** The handleSummary return value: the JSON file (when VIGIL_SUMMARY_FILE is set) and stdout. */
-export function summaryOutputs(scenario: ScenarioId, data: K6SummaryData, env: Record<string, string | undefined> = __ENV): Record<string, string> {
+export function summaryOutputs(
+  scenario: ScenarioId,
+  data: K6SummaryData,
+  env: Record<string, string | undefined> = __ENV,
+): Record<string, string> {
   const summary = buildSummary(scenario, env.PROFILE, data);
   const outputs: Record<string, string> = { stdout: summaryText(summary) };
   const file = env[SUMMARY_FILE_ENV];

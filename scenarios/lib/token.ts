@@ -53,7 +53,15 @@ async function authenticate(
         pem: config.clientPrivateKey as string,
         alg: config.clientKeyAlg,
       });
-      return { headers, body: { ...body, client_id: client.clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion } };
+      return {
+        headers,
+        body: {
+          ...body,
+          client_id: client.clientId,
+          client_assertion_type: JWT_BEARER,
+          client_assertion: assertion,
+        },
+      };
     }
     default:
       return { headers, body: { ...body, client_id: client.clientId } };
@@ -88,7 +96,11 @@ export interface TokenContext {
   discovery: Discovery;
 }
 
-export async function exchangeCode(ctx: TokenContext, code: string, verifier: string): Promise<TokenResponse> {
+export async function exchangeCode(
+  ctx: TokenContext,
+  code: string,
+  verifier: string,
+): Promise<TokenResponse> {
   const res = await tokenRequest('token', 'POST {token_endpoint} authorization_code', ctx, {
     grant_type: 'authorization_code',
     code,
@@ -99,7 +111,10 @@ export async function exchangeCode(ctx: TokenContext, code: string, verifier: st
   return { tokens: readTokens('token', res), res };
 }
 
-export async function clientCredentials(ctx: TokenContext, scope: string | undefined): Promise<TokenResponse> {
+export async function clientCredentials(
+  ctx: TokenContext,
+  scope: string | undefined,
+): Promise<TokenResponse> {
   const res = await tokenRequest('token', 'POST {token_endpoint} client_credentials', ctx, {
     grant_type: 'client_credentials',
     scope,

@@ -63,7 +63,10 @@ export function resolveUrl(base: string, reference: string): string | undefined 
 }
 
 function encodeComponent(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** `application/x-www-form-urlencoded` body or query string; undefined values are left out. */
@@ -85,7 +88,9 @@ function decodeComponent(text: string): string {
 /** Parses a query string or form body; the first value of a repeated key wins. */
 export function parseQuery(query: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const pair of String(query ?? '').replace(/^\?/, '').split('&')) {
+  for (const pair of String(query ?? '')
+    .replace(/^\?/, '')
+    .split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));

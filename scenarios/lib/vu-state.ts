@@ -24,10 +24,16 @@ export interface LoadSetupData {
 export async function prepareRun(): Promise<LoadSetupData> {
   const config = await loadConfig();
   try {
-    const discovery = discover({ mcpUrl: config.mcpUrl, scope: config.scope, needsPkce: config.grant === 'authorization_code' }, new Compliance());
+    const discovery = discover(
+      { mcpUrl: config.mcpUrl, scope: config.scope, needsPkce: config.grant === 'authorization_code' },
+      new Compliance(),
+    );
     const client = register(config, discovery);
     recordOutcome({ step: 'registration', flow: 'auth_flow', ok: true });
-    return { discovery, client: client.kind === 'pre_registered' ? { ...client, clientSecret: undefined } : client };
+    return {
+      discovery,
+      client: client.kind === 'pre_registered' ? { ...client, clientSecret: undefined } : client,
+    };
   } catch (error) {
     const failure = classifyThrown('discovery', error);
     recordOutcome({ step: failure.step, flow: 'auth_flow', ok: false, reason: failure.reason });
@@ -46,7 +52,8 @@ export async function vuConfig(): Promise<Config> {
 
 export async function flowContext(data: LoadSetupData): Promise<FlowContext> {
   const cfg = await vuConfig();
-  const client = data.client.kind === 'pre_registered' ? { ...data.client, clientSecret: cfg.clientSecret } : data.client;
+  const client =
+    data.client.kind === 'pre_registered' ? { ...data.client, clientSecret: cfg.clientSecret } : data.client;
   return { config: cfg, discovery: data.discovery, client };
 }
 
@@ -84,5 +91,6 @@ export async function vuSession(data: LoadSetupData, flow: Flow): Promise<McpSes
 /** After a failure: an invalid token or ended session is dropped so the next iteration starts clean. */
 export function forgetAfter(failure: StepFailure): void {
   if (['invalid_token', 'insufficient_scope', 'invalid_grant'].includes(failure.reason)) tokens = undefined;
-  if (failure.reason === 'session_expired' || failure.reason === 'session_missing' || !tokens) session = undefined;
+  if (failure.reason === 'session_expired' || failure.reason === 'session_missing' || !tokens)
+    session = undefined;
 }

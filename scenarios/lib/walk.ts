@@ -35,12 +35,24 @@ export class Walk {
       return value;
     } catch (thrown) {
       if (thrown instanceof StepUnsupported) {
-        this.record({ step, ok: true, skipped: true, durationMs: Date.now() - started, detail: thrown.message });
+        this.record({
+          step,
+          ok: true,
+          skipped: true,
+          durationMs: Date.now() - started,
+          detail: thrown.message,
+        });
         return undefined as T;
       }
       const failure = classifyThrown(step, thrown);
       this.failedStep = failure.step;
-      this.record({ step: failure.step, ok: false, durationMs: Date.now() - started, reason: failure.reason, detail: failure.detail });
+      this.record({
+        step: failure.step,
+        ok: false,
+        durationMs: Date.now() - started,
+        reason: failure.reason,
+        detail: failure.detail,
+      });
       throw new WalkStopped(failure.step);
     }
   }
@@ -58,7 +70,8 @@ export class Walk {
 
   private record(result: StepResult): void {
     this.steps.push(result);
-    if (!result.skipped) recordOutcome({ step: result.step, flow: 'probe', ok: result.ok, reason: result.reason });
+    if (!result.skipped)
+      recordOutcome({ step: result.step, flow: 'probe', ok: result.ok, reason: result.reason });
     check(result, { [`step ${result.step} ok`]: (r) => r.ok }, { step: result.step });
   }
 

@@ -5,7 +5,13 @@
  */
 
 export interface SubtleLike {
-  importKey(format: 'pkcs8', keyData: Uint8Array, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
+  importKey(
+    format: 'pkcs8',
+    keyData: Uint8Array,
+    algorithm: object,
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>;
   sign(algorithm: object, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
 }
 

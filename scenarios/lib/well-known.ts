@@ -21,7 +21,11 @@ export function asMetadataCandidates(issuer: string): Array<{ url: string; sourc
   const path = parsed.pathname.replace(/\/+$/, '');
   const oauth = joinPath(parsed.origin, '/.well-known/oauth-authorization-server');
   const openid = joinPath(parsed.origin, '/.well-known/openid-configuration');
-  if (path === '') return [{ url: oauth, source: 'rfc8414' }, { url: openid, source: 'openid' }];
+  if (path === '')
+    return [
+      { url: oauth, source: 'rfc8414' },
+      { url: openid, source: 'openid' },
+    ];
   return [
     { url: `${oauth}${path}`, source: 'rfc8414' },
     { url: `${openid}${path}`, source: 'openid' },

@@ -11,7 +11,15 @@ import { callTool, listTools, rpc } from './mcp.ts';
 import { recordDuration, recordOutcome } from './metrics.ts';
 import { holdStreams } from './streams.ts';
 import { refresh } from './token.ts';
-import { flowContext, forgetAfter, replaceTokens, vuConfig, vuSession, vuTokens, type LoadSetupData } from './vu-state.ts';
+import {
+  flowContext,
+  forgetAfter,
+  replaceTokens,
+  vuConfig,
+  vuSession,
+  vuTokens,
+  type LoadSetupData,
+} from './vu-state.ts';
 
 export type { LoadSetupData };
 
@@ -51,7 +59,10 @@ export async function authorizationFlow(data: LoadSetupData): Promise<void> {
 export async function tokenRefresh(data: LoadSetupData): Promise<void> {
   const ctx = await flowContext(data);
   if (ctx.config.grant === 'client_credentials') {
-    warnOnce('cc-refresh', 'token_refresh: GRANT=client_credentials has no refresh token; nothing to measure');
+    warnOnce(
+      'cc-refresh',
+      'token_refresh: GRANT=client_credentials has no refresh token; nothing to measure',
+    );
     return;
   }
   const ok = await attempt('token_refresh', 'refresh', async () => {
@@ -62,7 +73,8 @@ export async function tokenRefresh(data: LoadSetupData): Promise<void> {
     }
     const outcome = await refresh(ctx, current.refreshToken);
     recordDuration('oauthTokenRefreshDuration', outcome.res.timings.duration, 'token_refresh');
-    if (ctx.client.auth === 'none' && !outcome.rotated) fail('refresh', 'refresh_not_rotated', 'a public client got the same refresh token back');
+    if (ctx.client.auth === 'none' && !outcome.rotated)
+      fail('refresh', 'refresh_not_rotated', 'a public client got the same refresh token back');
     replaceTokens({ ...outcome.tokens, scope: current.scope });
     recordOutcome({ step: 'refresh', flow: 'token_refresh', ok: true });
   });
@@ -86,13 +98,19 @@ export async function toolExecution(data: LoadSetupData): Promise<void> {
   const ok = await attempt('tool_execution', 'tools_call', async () => {
     const session = await vuSession(data, 'tool_execution');
     const current = await vuTokens(data);
-    const auth = { scope: current.scope, accessToken: current.accessToken, refreshToken: current.refreshToken };
+    const auth = {
+      scope: current.scope,
+      accessToken: current.accessToken,
+      refreshToken: current.refreshToken,
+    };
     const call = await withStepUp(ctx, auth, (accessToken) => {
       session.token = accessToken;
       return callTool(session, probeTool, probeToolArgs);
     });
     if (auth.accessToken !== current.accessToken) replaceTokens({ ...current, ...auth });
-    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'tool_execution', { tool: probeTool });
+    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'tool_execution', {
+      tool: probeTool,
+    });
     recordOutcome({ step: 'tools_call', flow: 'tool_execution', ok: true });
   });
   check(ok, { 'tool call succeeds': (v) => v });
@@ -103,9 +121,15 @@ export async function streamingConnections(data: LoadSetupData): Promise<void> {
   const ok = await attempt('streaming', 'stream', async () => {
     const session = await vuSession(data, 'streaming');
     const { websocket, sse } = await holdStreams(config, session, config.streamHoldSeconds * 1000);
-    if (websocket.kind === 'held') recordDuration('mcpConnectionDuration', websocket.connectMs, 'streaming', { transport: 'websocket' });
-    if (websocket.kind === 'refused') warnOnce('ws-refused', `streaming: WebSocket refused (${websocket.detail}); holding the event stream only`);
-    if (sse.kind === 'not_offered') warnOnce('sse-absent', 'streaming: the server offers no GET event stream and no legacy SSE endpoint');
+    if (websocket.kind === 'held')
+      recordDuration('mcpConnectionDuration', websocket.connectMs, 'streaming', { transport: 'websocket' });
+    if (websocket.kind === 'refused')
+      warnOnce(
+        'ws-refused',
+        `streaming: WebSocket refused (${websocket.detail}); holding the event stream only`,
+      );
+    if (sse.kind === 'not_offered')
+      warnOnce('sse-absent', 'streaming: the server offers no GET event stream and no legacy SSE endpoint');
     const held = (websocket.kind === 'held' ? 1 : 0) + (sse.kind === 'held' ? 1 : 0);
     if (sse.kind === 'failed') fail('stream', sse.reason, `event stream: ${sse.detail}`);
     if (websocket.kind === 'failed') fail('stream', websocket.reason, `websocket: ${websocket.detail}`);
@@ -122,7 +146,9 @@ export async function concurrentApi(data: LoadSetupData): Promise<void> {
     listTools(session);
     recordOutcome({ step: 'tools_list', flow: 'concurrent_api', ok: true });
     const call = callTool(session, config.probeTool, config.probeToolArgs);
-    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'concurrent_api', { tool: config.probeTool });
+    recordDuration('mcpToolExecutionDuration', call.res.timings.duration, 'concurrent_api', {
+      tool: config.probeTool,
+    });
     recordOutcome({ step: 'tools_call', flow: 'concurrent_api', ok: true });
   });
   check(ok, { 'mixed API calls succeed': (v) => v });

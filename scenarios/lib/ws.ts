@@ -27,7 +27,14 @@ export interface HoldOptions {
 }
 
 /** Connects, sends initialize, waits for its answer, holds for `holdMs`, closes. */
-export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: HoldOptions): Promise<WebSocketOutcome> {
+export function holdWebSocket({
+  url,
+  token,
+  holdMs,
+  onOpen,
+  onClose,
+  onReady,
+}: HoldOptions): Promise<WebSocketOutcome> {
   return new Promise((resolve) => {
     const started = Date.now();
     let openedAt: number | undefined;
@@ -56,7 +63,12 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
       finish(
         openedAt === undefined
           ? { kind: 'refused', detail: `no WebSocket handshake within ${CONNECT_TIMEOUT_MS} ms` }
-          : { kind: 'failed', detail: `no initialize answer within ${CONNECT_TIMEOUT_MS} ms`, reason: 'timeout', connectMs: openedAt - started },
+          : {
+              kind: 'failed',
+              detail: `no initialize answer within ${CONNECT_TIMEOUT_MS} ms`,
+              reason: 'timeout',
+              connectMs: openedAt - started,
+            },
       );
       ws.close();
     }, CONNECT_TIMEOUT_MS);
@@ -75,7 +87,12 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
       }
       if (!message || message.id !== INITIALIZE_REQUEST.id) return;
       if (!message.result) {
-        finish({ kind: 'failed', detail: 'initialize over WebSocket returned an error', reason: 'unexpected_status', connectMs: (openedAt ?? started) - started });
+        finish({
+          kind: 'failed',
+          detail: 'initialize over WebSocket returned an error',
+          reason: 'unexpected_status',
+          connectMs: (openedAt ?? started) - started,
+        });
         ws.close();
         return;
       }
@@ -90,12 +107,25 @@ export function holdWebSocket({ url, token, holdMs, onOpen, onClose, onReady }: 
       }, holdMs);
     };
     ws.onerror = (event?: { error?: unknown }) => {
-      const detail = typeof event?.error === 'string' ? event.error.replace(/https?:\/\/\S+|wss?:\/\/\S+/g, '{url}') : 'WebSocket error';
-      finish(openedAt === undefined ? { kind: 'refused', detail } : { kind: 'failed', detail, reason: 'unexpected_status', connectMs: openedAt - started });
+      const detail =
+        typeof event?.error === 'string'
+          ? event.error.replace(/https?:\/\/\S+|wss?:\/\/\S+/g, '{url}')
+          : 'WebSocket error';
+      finish(
+        openedAt === undefined
+          ? { kind: 'refused', detail }
+          : { kind: 'failed', detail, reason: 'unexpected_status', connectMs: openedAt - started },
+      );
     };
     ws.onclose = () => {
       if (openedAt === undefined) finish({ kind: 'refused', detail: 'closed before opening' });
-      else finish({ kind: 'failed', detail: 'closed by the server before the hold ended', reason: 'unexpected_status', connectMs: openedAt - started });
+      else
+        finish({
+          kind: 'failed',
+          detail: 'closed by the server before the hold ended',
+          reason: 'unexpected_status',
+          connectMs: openedAt - started,
+        });
     };
   });
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6Script, type AdapterRunResult } from '../adapter/index.ts';
 import { startFixtureServer, type FixtureServer } from './fixtures/adapter/server.ts';
 
-const fixture = (name: string) => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/adapter', name);
+const fixture = (name: string) =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/adapter', name);
 
 let server: FixtureServer;
 let result: AdapterRunResult;
@@ -21,7 +22,11 @@ describe('k6/http through the adapter', () => {
     expect(result.exitCode).toBe(0);
     const failing = result.checks.filter((c) => c.fails > 0);
     expect(failing).toEqual([]);
-    expect(result.checks.find((c) => c.name === 'redirects:0 exposes Location')).toEqual({ name: 'redirects:0 exposes Location', passes: 2, fails: 0 });
+    expect(result.checks.find((c) => c.name === 'redirects:0 exposes Location')).toEqual({
+      name: 'redirects:0 exposes Location',
+      passes: 2,
+      fails: 0,
+    });
     expect(result.thresholds.every((t) => t.ok)).toBe(true);
   });
 
@@ -31,28 +36,59 @@ describe('k6/http through the adapter', () => {
     expect(named('GET /redirect').map((r) => r.status)).toEqual([302, 302]);
     expect(named('GET /redirect (followed)').map((r) => r.status)).toEqual([302, 200, 302, 200]);
     const sample = result.metrics.http_reqs!.samples[0]!;
-    expect(sample.tags).toMatchObject({ scenario: 'walk', flow: 'fixture', method: 'GET', name: 'GET /json', status: '200', group: '::json' });
-    const failed = result.metrics.http_req_failed!.samples.filter((s) => s.value === 1).map((s) => s.tags.name);
+    expect(sample.tags).toMatchObject({
+      scenario: 'walk',
+      flow: 'fixture',
+      method: 'GET',
+      name: 'GET /json',
+      status: '200',
+      group: '::json',
+    });
+    const failed = result.metrics
+      .http_req_failed!.samples.filter((s) => s.value === 1)
+      .map((s) => s.tags.name);
     expect(failed).toEqual(['GET /status', 'GET /status']);
   });
 
   it('reports custom metrics of each type', () => {
     expect(result.metrics.fixture_walks).toMatchObject({ type: 'counter', values: { count: 2 } });
-    expect(result.metrics.fixture_success).toMatchObject({ type: 'rate', values: { rate: 1, passes: 2, fails: 0 } });
+    expect(result.metrics.fixture_success).toMatchObject({
+      type: 'rate',
+      values: { rate: 1, passes: 2, fails: 0 },
+    });
     expect(result.metrics.fixture_open).toMatchObject({ type: 'gauge', values: { value: 2, max: 2 } });
     expect(result.metrics.fixture_step_duration!.type).toBe('trend');
-    expect(result.metrics.fixture_step_duration!.samples[0]!.tags).toMatchObject({ step: 'walk', scenario: 'walk' });
+    expect(result.metrics.fixture_step_duration!.samples[0]!.tags).toMatchObject({
+      step: 'walk',
+      scenario: 'walk',
+    });
   });
 
   it('hands handleSummary k6-shaped data and returns what it produced', () => {
     expect(result.summaryOutputs.stdout).toBe('done\n');
     const data = JSON.parse(result.summaryOutputs['summary.json']!) as {
-      metrics: Record<string, { type: string; contains: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
-      root_group: { checks: Array<{ name: string; passes: number }>; groups: Array<{ name: string; checks: Array<{ name: string }> }> };
+      metrics: Record<
+        string,
+        {
+          type: string;
+          contains: string;
+          values: Record<string, number>;
+          thresholds?: Record<string, { ok: boolean }>;
+        }
+      >;
+      root_group: {
+        checks: Array<{ name: string; passes: number }>;
+        groups: Array<{ name: string; checks: Array<{ name: string }> }>;
+      };
       state: { testRunDurationMs: number };
       options: { summaryTrendStats: string[] };
     };
-    expect(data.metrics.fixture_walks).toMatchObject({ type: 'counter', contains: 'default', values: { count: 2 }, thresholds: { 'count==2': { ok: true } } });
+    expect(data.metrics.fixture_walks).toMatchObject({
+      type: 'counter',
+      contains: 'default',
+      values: { count: 2 },
+      thresholds: { 'count==2': { ok: true } },
+    });
     expect(Object.keys(data.metrics.http_req_duration!.values)).toEqual(['avg', 'p(95)', 'count']);
     expect(data.metrics.http_req_duration!.contains).toBe('time');
     expect(data.metrics['fixture_success{flow:fixture}']!.thresholds).toEqual({ 'rate==1': { ok: true } });
@@ -75,10 +111,16 @@ describe('k6/http through the adapter', () => {
     expect(echo!.requestHeaders['User-Agent']).toMatch(/^k6\/1\./);
     for (const json of named('GET /json')) {
       expect(json.requestHeaders).not.toHaveProperty('Authorization');
-      expect(json.responseHeaders).toMatchObject({ 'Mcp-Session-Id': 'session-1', 'Content-Type': 'application/json' });
+      expect(json.responseHeaders).toMatchObject({
+        'Mcp-Session-Id': 'session-1',
+        'Content-Type': 'application/json',
+      });
     }
     const hops = named('GET /redirect (followed)').slice(0, 2);
-    expect(hops.map((h) => [h.status, h.responseHeaders.Location])).toEqual([[302, '/json'], [200, undefined]]);
+    expect(hops.map((h) => [h.status, h.responseHeaders.Location])).toEqual([
+      [302, '/json'],
+      [200, undefined],
+    ]);
     expect(named('GET /set-cookie')[0]!.responseHeaders['Set-Cookie']).toBe('sid=abc; Path=/; HttpOnly');
     expect(named('GET /cookie')[0]!.requestHeaders.Cookie).toBe('sid=abc');
     // The record matches what really went over the wire.

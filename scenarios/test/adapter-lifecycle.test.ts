@@ -22,7 +22,11 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
   it('logs an exception inside an iteration and keeps exit 0 when no threshold catches it', async () => {
     const result = await run('iteration-throw-bare');
     expect(result.iterationErrors).toEqual(['Error: iteration 1 exploded']);
-    expect(result.logs.some((l) => l.startsWith('ERRO') && l.includes('iteration 1 exploded') && l.includes('source=stacktrace'))).toBe(true);
+    expect(
+      result.logs.some(
+        (l) => l.startsWith('ERRO') && l.includes('iteration 1 exploded') && l.includes('source=stacktrace'),
+      ),
+    ).toBe(true);
     expect(result.metrics.iterations!.values.count).toBe(3);
     expect(result.exitCode).toBe(EXIT.ok);
   });
@@ -74,7 +78,9 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
 
   it('refuses an async group callback, as k6 1.x does', async () => {
     const result = await run('async-group');
-    expect(result.iterationErrors).toEqual(Array(3).fill('Error: group() does not support async functions as arguments'));
+    expect(result.iterationErrors).toEqual(
+      Array(3).fill('Error: group() does not support async functions as arguments'),
+    );
   });
 
   it('ends the iteration on an unhandled promise rejection, as k6 does', async () => {
@@ -89,7 +95,12 @@ describe('k6 run semantics: exceptions, abort, fail, thresholds', () => {
     const server = await startFixtureServer();
     try {
       const started = Date.now();
-      const result = await runK6Script({ script, env: { MODE: 'hang', BASE_URL: server.baseUrl }, sleepScale: 1, timeoutMs: 1_500 });
+      const result = await runK6Script({
+        script,
+        env: { MODE: 'hang', BASE_URL: server.baseUrl },
+        sleepScale: 1,
+        timeoutMs: 1_500,
+      });
       expect(result.exitCode).toBe(EXIT.timeout);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.logs.some((l) => l.includes('exceeded timeoutMs'))).toBe(true);

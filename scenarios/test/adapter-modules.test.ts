@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6Script } from '../adapter/index.ts';
 import { startFixtureServer, type FixtureServer } from './fixtures/adapter/server.ts';
 
-const fixture = (name: string) => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/adapter', name);
+const fixture = (name: string) =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/adapter', name);
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -18,7 +19,10 @@ describe('k6/crypto, k6/encoding and WebCrypto', () => {
     const input = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
     const result = await runK6Script({ script: fixture('crypto.ts'), env: { INPUT: input } });
     const line = result.logs.find((l) => l.includes('sha256_base64rawurl'))!;
-    const printed = JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)) as Record<string, unknown>;
+    const printed = JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)) as Record<
+      string,
+      unknown
+    >;
     const sha256 = createHash('sha256').update(input).digest();
     expect(printed).toMatchObject({
       sha256_base64rawurl: sha256.toString('base64url'),
@@ -45,7 +49,10 @@ describe('buffers made in the script realm (ArrayBuffer, TypedArray, DataView)',
     const result = await runK6Script({ script: fixture('crypto-buffers.ts') });
     expect(result.iterationErrors).toEqual([]);
     const line = result.logs.find((l) => l.includes('subtle_digest_arraybuffer'))!;
-    const printed = JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)) as Record<string, unknown>;
+    const printed = JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)) as Record<
+      string,
+      unknown
+    >;
     const counting = (length: number) => Buffer.from(Array.from({ length }, (_, i) => i + 1));
     const [key, data] = [counting(32), counting(10)];
     const sha256 = createHash('sha256').update(data).digest('hex');
@@ -79,8 +86,14 @@ describe('k6/websockets', () => {
   });
 
   it('reports a refused connection through onerror', async () => {
-    const result = await runK6Script({ script: fixture('websocket.ts'), env: { WS_URL: 'ws://127.0.0.1:1/ws' }, maxIterationsPerScenario: 1 });
-    expect(result.logs.some((l) => l.includes('ws error: dial tcp 127.0.0.1:1: connect: connection refused'))).toBe(true);
+    const result = await runK6Script({
+      script: fixture('websocket.ts'),
+      env: { WS_URL: 'ws://127.0.0.1:1/ws' },
+      maxIterationsPerScenario: 1,
+    });
+    expect(
+      result.logs.some((l) => l.includes('ws error: dial tcp 127.0.0.1:1: connect: connection refused')),
+    ).toBe(true);
     expect(result.checks[0]).toMatchObject({ passes: 0, fails: 1 });
   });
 });
@@ -88,11 +101,17 @@ describe('k6/websockets', () => {
 describe('k6/secrets and http.asyncRequest', () => {
   it('resolves secrets, redacts them from logs, rejects unknown ones', async () => {
     const secret = 's3cr3t-value';
-    const result = await runK6Script({ script: fixture('secrets.ts'), env: { BASE_URL: server.baseUrl }, secrets: { client_secret: secret } });
+    const result = await runK6Script({
+      script: fixture('secrets.ts'),
+      env: { BASE_URL: server.baseUrl },
+      secrets: { client_secret: secret },
+    });
     expect(result.checks).toEqual([{ name: 'async request sent the secret', passes: 1, fails: 0 }]);
     expect(result.logs.some((l) => l.includes('secret is ***SECRET_REDACTED***'))).toBe(true);
     expect(JSON.stringify(result.logs)).not.toContain(secret);
-    expect(result.iterationErrors).toEqual(['Error: no secret with name "missing" (k6 adapter: pass it in options.secrets)']);
+    expect(result.iterationErrors).toEqual([
+      'Error: no secret with name "missing" (k6 adapter: pass it in options.secrets)',
+    ]);
     expect(result.requests.map((r) => r.tags.name)).toEqual(['POST /echo async']);
   });
 });

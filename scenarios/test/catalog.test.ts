@@ -18,7 +18,14 @@ import {
 describe('metric contract', () => {
   it('maps every k6 metric to the series remote write produces', () => {
     for (const metric of Object.values(K6_METRICS)) {
-      const suffix = metric.type === 'trend' ? '_seconds' : metric.type === 'rate' ? '_rate' : metric.type === 'counter' ? '_total' : '';
+      const suffix =
+        metric.type === 'trend'
+          ? '_seconds'
+          : metric.type === 'rate'
+            ? '_rate'
+            : metric.type === 'counter'
+              ? '_total'
+              : '';
       expect(metric.series).toBe(`k6_${metric.name}${suffix}`);
     }
   });
@@ -78,13 +85,23 @@ describe('SLO thresholds', () => {
 
 describe('overrides', () => {
   it('accepts values inside the bounds and normalizes them', () => {
-    const { values, errors } = validateOverrides('oauth', { vus: '10', duration: '30s', workloads: 'token_refresh' });
+    const { values, errors } = validateOverrides('oauth', {
+      vus: '10',
+      duration: '30s',
+      workloads: 'token_refresh',
+    });
     expect(errors).toEqual([]);
     expect(values).toEqual({ vus: 10, duration: '30s', workloads: 'token_refresh' });
   });
 
   it('names the field of every bad value', () => {
-    const { errors } = validateOverrides('oauth', { vus: 0, duration: '5 minutes', rate: 2.5, nope: 1, workloads: 'x' });
+    const { errors } = validateOverrides('oauth', {
+      vus: 0,
+      duration: '5 minutes',
+      rate: 2.5,
+      nope: 1,
+      workloads: 'x',
+    });
     expect(errors.map((e) => e.field).sort()).toEqual([
       'overrides.duration',
       'overrides.nope',

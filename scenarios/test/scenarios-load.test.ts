@@ -1,7 +1,19 @@
 import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SLOS, K6_METRICS } from '../catalog/index.ts';
-import { clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type ScriptName, type ScriptRun, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
+import {
+  clearFaults,
+  expectNoSecrets,
+  expectValidSummary,
+  failedChecks,
+  injectFault,
+  runScript,
+  startStack,
+  type ScriptName,
+  type ScriptRun,
+  type Stack,
+  TEST_TIMEOUT_MS,
+} from './fixtures/scenarios/harness.ts';
 
 let redis: Service;
 let stack: Stack;
@@ -27,7 +39,10 @@ function latencyBound(sloId: string): number {
   return slo.indicator.maxMs;
 }
 
-function samples(result: ScriptRun['result'], metric: string): ScriptRun['result']['metrics'][string]['samples'] {
+function samples(
+  result: ScriptRun['result'],
+  metric: string,
+): ScriptRun['result']['metrics'][string]['samples'] {
   return result.metrics[metric]?.samples ?? [];
 }
 
@@ -43,12 +58,27 @@ function failedThresholdMetrics(summary: ScriptRun['summary']): string[] {
 const smokeRuns: Array<{ script: ScriptName; measured: string[] }> = [
   {
     script: 'oauth',
-    measured: [K6_METRICS.oauthAuthFlowDuration.name, K6_METRICS.oauthTokenRefreshDuration.name, K6_METRICS.oauthSessionValidationDuration.name],
+    measured: [
+      K6_METRICS.oauthAuthFlowDuration.name,
+      K6_METRICS.oauthTokenRefreshDuration.name,
+      K6_METRICS.oauthSessionValidationDuration.name,
+    ],
   },
-  { script: 'mcp', measured: [K6_METRICS.mcpToolExecutionDuration.name, K6_METRICS.mcpConnectionDuration.name, K6_METRICS.mcpOpenConnections.name] },
+  {
+    script: 'mcp',
+    measured: [
+      K6_METRICS.mcpToolExecutionDuration.name,
+      K6_METRICS.mcpConnectionDuration.name,
+      K6_METRICS.mcpOpenConnections.name,
+    ],
+  },
   {
     script: 'comprehensive',
-    measured: [K6_METRICS.oauthAuthFlowDuration.name, K6_METRICS.oauthTokenRefreshDuration.name, K6_METRICS.mcpToolExecutionDuration.name],
+    measured: [
+      K6_METRICS.oauthAuthFlowDuration.name,
+      K6_METRICS.oauthTokenRefreshDuration.name,
+      K6_METRICS.mcpToolExecutionDuration.name,
+    ],
   },
 ];
 
@@ -75,7 +105,9 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     expect(failedThresholdMetrics(summary)).toEqual([K6_METRICS.oauthSuccess.name]);
     const errors = samples(result, K6_METRICS.oauthErrors.name);
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors.every((s) => s.tags.step === 'authorization' && s.tags.reason === 'server_error')).toBe(true);
+    expect(errors.every((s) => s.tags.step === 'authorization' && s.tags.reason === 'server_error')).toBe(
+      true,
+    );
   });
 
   it('token endpoint latency breaches the auth-flow p95 SLO', async () => {

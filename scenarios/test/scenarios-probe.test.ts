@@ -3,7 +3,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { runK6Script } from '../adapter/index.ts';
 import { STEPS } from '../catalog/index.ts';
-import { SCENARIOS_DIR, clearFaults, expectNoSecrets, expectValidSummary, failedChecks, injectFault, runScript, startStack, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
+import {
+  SCENARIOS_DIR,
+  clearFaults,
+  expectNoSecrets,
+  expectValidSummary,
+  failedChecks,
+  injectFault,
+  runScript,
+  startStack,
+  type Stack,
+  TEST_TIMEOUT_MS,
+} from './fixtures/scenarios/harness.ts';
 
 let redis: Service;
 let stack: Stack;
@@ -30,7 +41,18 @@ describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, 
     expect(probe.ok).toBe(true);
     expect(probe.failedStep).toBeUndefined();
     const walked = probe.steps.map((s) => s.step);
-    expect(walked).toEqual(['discovery', 'registration', 'authorization', 'token', 'initialize', 'tools_list', 'tools_call', 'refresh', 'stream', 'session_end']);
+    expect(walked).toEqual([
+      'discovery',
+      'registration',
+      'authorization',
+      'token',
+      'initialize',
+      'tools_list',
+      'tools_call',
+      'refresh',
+      'stream',
+      'session_end',
+    ]);
     expect(new Set(walked)).toEqual(new Set(STEPS));
     expect(probe.steps.every((s) => s.ok && !s.skipped)).toBe(true);
     expect(probe.toolsHash).toMatch(/^[0-9a-f]{64}$/);
@@ -50,7 +72,11 @@ describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, 
   });
 
   it('refuses to start without MCP_URL, naming the variable', async () => {
-    const run = await runK6Script({ script: path.join(SCENARIOS_DIR, 'probe.ts'), env: {}, timeoutMs: 20_000 });
+    const run = await runK6Script({
+      script: path.join(SCENARIOS_DIR, 'probe.ts'),
+      env: {},
+      timeoutMs: 20_000,
+    });
     expect(run.exitCode).toBe(107);
     expect(run.logs.join('\n')).toContain('MCP_URL is required');
   });
@@ -76,7 +102,11 @@ describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, 
   });
 
   const faults = [
-    { fault: { path: 'authorize', errorRate: 1, status: 503 }, step: 'authorization', reason: 'server_error' },
+    {
+      fault: { path: 'authorize', errorRate: 1, status: 503 },
+      step: 'authorization',
+      reason: 'server_error',
+    },
     { fault: { path: 'token', errorRate: 1, status: 503 }, step: 'token', reason: 'server_error' },
     { fault: { path: 'refresh', errorRate: 1, status: 503 }, step: 'refresh', reason: 'server_error' },
     { fault: { path: 'tool_call', errorRate: 1, status: 503 }, step: 'tools_call', reason: 'server_error' },
@@ -95,7 +125,9 @@ describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, 
       expect(result.thresholds.find((t) => t.metric === 'vigil_walks_completed')?.ok).toBe(false);
       const errors = result.metrics.oauth_errors?.samples ?? [];
       const mcpErrors = result.metrics.mcp_errors?.samples ?? [];
-      expect([...errors, ...mcpErrors].some((s) => s.tags.step === step && s.tags.reason === reason)).toBe(true);
+      expect([...errors, ...mcpErrors].some((s) => s.tags.step === step && s.tags.reason === reason)).toBe(
+        true,
+      );
       expectNoSecrets(stack, result);
     });
   }

@@ -9,7 +9,15 @@ import type { TargetOptions } from '@vigil/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../catalog/index.ts';
 import { startNoPkceServer } from './fixtures/scenarios/no-pkce-server.ts';
-import { expectNoSecrets, expectValidSummary, failedChecks, runScript, startStack, type Stack, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
+import {
+  expectNoSecrets,
+  expectValidSummary,
+  failedChecks,
+  runScript,
+  startStack,
+  type Stack,
+  TEST_TIMEOUT_MS,
+} from './fixtures/scenarios/harness.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:8976/callback';
 let redis: Service;
@@ -39,13 +47,19 @@ function compliance(probe: ProbeResult | undefined): Record<string, boolean> {
 }
 
 function paths(stack: Stack, method?: string): string[] {
-  return stack.proxy.exchanges.filter((e) => !method || e.method === method).map((e) => e.path.split('?')[0] as string);
+  return stack.proxy.exchanges
+    .filter((e) => !method || e.method === method)
+    .map((e) => e.path.split('?')[0] as string);
 }
 
 /** The path of an endpoint the AS metadata (as the probe fetched it) names. */
-function endpointPath(stack: Stack, key: 'authorization_endpoint' | 'token_endpoint' | 'registration_endpoint'): string {
+function endpointPath(
+  stack: Stack,
+  key: 'authorization_endpoint' | 'token_endpoint' | 'registration_endpoint',
+): string {
   for (const e of stack.proxy.exchanges) {
-    if (e.status !== 200 || !e.path.includes('/.well-known/o') || e.path.includes('protected-resource')) continue;
+    if (e.status !== 200 || !e.path.includes('/.well-known/o') || e.path.includes('protected-resource'))
+      continue;
     const value = (JSON.parse(e.responseBody) as Record<string, unknown>)[key];
     if (typeof value === 'string') return new URL(value).pathname;
   }
@@ -85,8 +99,13 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
       const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'discovery')?.detail).toContain('openid');
       // The spec's order: RFC 8414 path-inserted (404 here), then OpenID path-inserted.
-      const tried = paths(stack, 'GET').filter((p) => p.includes('/.well-known/o') && !p.includes('protected-resource'));
-      expect(tried.slice(0, 2)).toEqual(['/.well-known/oauth-authorization-server/auth', '/.well-known/openid-configuration/auth']);
+      const tried = paths(stack, 'GET').filter(
+        (p) => p.includes('/.well-known/o') && !p.includes('protected-resource'),
+      );
+      expect(tried.slice(0, 2)).toEqual([
+        '/.well-known/oauth-authorization-server/auth',
+        '/.well-known/openid-configuration/auth',
+      ]);
       // The walk used the endpoints the metadata names, under the issuer path.
       expect(endpointPath(stack, 'registration_endpoint')).toBe('/auth/register');
       expect(requestsTo(stack, 'POST', 'registration_endpoint').map((e) => e.status)).toEqual([201]);
@@ -108,7 +127,11 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
       // Registration, authorization and token exchange at the fixed paths on the MCP server's origin.
       expect(paths(stack, 'POST')).toEqual(expect.arrayContaining(['/register', '/token']));
       expect(paths(stack, 'GET')).toContain('/authorize');
-      expect(stack.proxy.exchanges.filter((e) => e.method === 'POST' && e.path === '/register').map((e) => e.status)).toEqual([201]);
+      expect(
+        stack.proxy.exchanges
+          .filter((e) => e.method === 'POST' && e.path === '/register')
+          .map((e) => e.status),
+      ).toEqual([201]);
     }));
 
   it('an authorization server that does not advertise S256: refused before any authorization request', async () => {
@@ -133,8 +156,12 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
       const toMcp = stack.proxy.exchanges.filter((e) => e.path.startsWith('/mcp'));
       expect(toMcp.length).toBeGreaterThan(0);
       expect(toMcp.every((e) => e.requestHeaders.authorization === undefined)).toBe(true);
-      expect(stack.proxy.exchanges.some((e) => e.method === 'POST' && !e.path.startsWith('/mcp'))).toBe(false);
-      expect(result.requests.filter((r) => r.url.startsWith(stack.mcpUrl)).map((r) => r.tags.name)).toEqual(['POST {mcp} (no token)']);
+      expect(stack.proxy.exchanges.some((e) => e.method === 'POST' && !e.path.startsWith('/mcp'))).toBe(
+        false,
+      );
+      expect(result.requests.filter((r) => r.url.startsWith(stack.mcpUrl)).map((r) => r.tags.name)).toEqual([
+        'POST {mcp} (no token)',
+      ]);
     }));
 });
 
@@ -146,7 +173,8 @@ describe('server behaviour variants', { timeout: TEST_TIMEOUT_MS }, () => {
       expect(step(summary.probe, 'refresh')?.detail).toContain('no refresh token');
     }));
 
-  it('plain JSON answers instead of SSE', () => withStack({ variant: { responseMode: 'json' } }, async (stack) => void (await probeOk(stack))));
+  it('plain JSON answers instead of SSE', () =>
+    withStack({ variant: { responseMode: 'json' } }, async (stack) => void (await probeOk(stack))));
 
   it('a stateless server without Mcp-Session-Id', () =>
     withStack({ variant: { stateless: true } }, async (stack) => {
@@ -165,7 +193,11 @@ describe('server behaviour variants', { timeout: TEST_TIMEOUT_MS }, () => {
 
   it('403 insufficient_scope: steps up to the wider scope and retries', () =>
     withStack({}, async (stack) => {
-      const { summary } = await probeOk(stack, { SCOPE: 'mcp:tools', PROBE_TOOL: 'admin_echo', PROBE_TOOL_ARGS: '{"text":"hi"}' });
+      const { summary } = await probeOk(stack, {
+        SCOPE: 'mcp:tools',
+        PROBE_TOOL: 'admin_echo',
+        PROBE_TOOL_ARGS: '{"text":"hi"}',
+      });
       expect(compliance(summary.probe)['403 carries insufficient_scope with scope']).toBe(true);
       const authorizations = requestsTo(stack, 'GET', 'authorization_endpoint');
       expect(authorizations.length).toBe(2);
@@ -174,10 +206,17 @@ describe('server behaviour variants', { timeout: TEST_TIMEOUT_MS }, () => {
     }));
 
   it('a login page: the form is filled from LOGIN_USER / LOGIN_PASSWORD (k6/secrets)', () =>
-    withStack({ loginMode: true, users: [{ username: 'alice', password: 'correct-horse-battery' }] }, async (stack) => {
-      const { result } = await probeOk(stack, { LOGIN_USER: 'alice' }, { LOGIN_PASSWORD: 'correct-horse-battery' });
-      expectNoSecrets(stack, result, ['correct-horse-battery']);
-    }));
+    withStack(
+      { loginMode: true, users: [{ username: 'alice', password: 'correct-horse-battery' }] },
+      async (stack) => {
+        const { result } = await probeOk(
+          stack,
+          { LOGIN_USER: 'alice' },
+          { LOGIN_PASSWORD: 'correct-horse-battery' },
+        );
+        expectNoSecrets(stack, result, ['correct-horse-battery']);
+      },
+    ));
 
   it('a login page without credentials: authorization fails with login_failed', () =>
     withStack({ loginMode: true }, async (stack) => {
@@ -201,12 +240,18 @@ describe('client variants', { timeout: TEST_TIMEOUT_MS }, () => {
     it(`a pre-registered confidential client (${method})`, () =>
       withStack({ clients: [confidential(method)] }, async (stack) => {
         const client = confidential(method);
-        const { result, summary } = await probeOk(stack, { CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret, TOKEN_AUTH: method });
+        const { result, summary } = await probeOk(stack, {
+          CLIENT_ID: client.client_id,
+          CLIENT_SECRET: client.client_secret,
+          TOKEN_AUTH: method,
+        });
         expect(step(summary.probe, 'registration')?.detail).toContain('pre-registered');
         expect(requestsTo(stack, 'POST', 'registration_endpoint')).toEqual([]);
         const tokenCalls = requestsTo(stack, 'POST', 'token_endpoint');
         expect(tokenCalls.length).toBeGreaterThan(1);
-        const basic = tokenCalls.every((e) => String(e.requestHeaders.authorization ?? '').startsWith('Basic '));
+        const basic = tokenCalls.every((e) =>
+          String(e.requestHeaders.authorization ?? '').startsWith('Basic '),
+        );
         const posted = tokenCalls.every((e) => e.requestBody.includes('client_secret='));
         expect(method === 'client_secret_basic' ? basic : posted).toBe(true);
         expectNoSecrets(stack, result, [client.client_secret]);
@@ -216,7 +261,11 @@ describe('client variants', { timeout: TEST_TIMEOUT_MS }, () => {
   it('client_credentials with a client secret (machine probe)', () =>
     withStack({}, async (stack) => {
       const secret = 'vigil-probe-secret-change-me';
-      const { result, summary } = await probeOk(stack, { GRANT: 'client_credentials', CLIENT_ID: 'vigil-probe' }, { CLIENT_SECRET: secret });
+      const { result, summary } = await probeOk(
+        stack,
+        { GRANT: 'client_credentials', CLIENT_ID: 'vigil-probe' },
+        { CLIENT_SECRET: secret },
+      );
       expect(step(summary.probe, 'authorization')).toMatchObject({ skipped: true });
       expect(step(summary.probe, 'refresh')).toMatchObject({ skipped: true });
       expect(step(summary.probe, 'tools_call')?.ok).toBe(true);
@@ -237,7 +286,11 @@ describe('client variants', { timeout: TEST_TIMEOUT_MS }, () => {
       response_types: [],
     };
     await withStack({ clients: [machine] }, async (stack) => {
-      const { result, summary } = await probeOk(stack, { GRANT: 'client_credentials', CLIENT_ID: 'jwt-probe', CLIENT_KEY_ALG: 'ES256' }, { CLIENT_PRIVATE_KEY: pem });
+      const { result, summary } = await probeOk(
+        stack,
+        { GRANT: 'client_credentials', CLIENT_ID: 'jwt-probe', CLIENT_KEY_ALG: 'ES256' },
+        { CLIENT_PRIVATE_KEY: pem },
+      );
       expect(step(summary.probe, 'registration')?.detail).toContain('private_key_jwt');
       const [tokenCall] = requestsTo(stack, 'POST', 'token_endpoint');
       expect(tokenCall?.requestBody).toContain('client_assertion_type=urn');
@@ -284,15 +337,25 @@ describe('load scripts on varying servers', { timeout: TEST_TIMEOUT_MS }, () => 
       expect(failedChecks(result)).toEqual([]);
       expect(result.exitCode).toBe(0);
       expect(result.logs.some((l) => l.includes('WebSocket refused'))).toBe(true);
-      expect((result.metrics.mcp_success?.samples ?? []).every((s) => s.value === 1 && s.tags.flow === 'streaming')).toBe(true);
+      expect(
+        (result.metrics.mcp_success?.samples ?? []).every(
+          (s) => s.value === 1 && s.tags.flow === 'streaming',
+        ),
+      ).toBe(true);
     }));
 
   it('oauth.ts with GRANT=client_credentials: the auth flow is the machine grant', () =>
     withStack({}, async (stack) => {
-      const { result } = await runScript(stack, 'oauth', { GRANT: 'client_credentials', CLIENT_ID: 'vigil-probe', CLIENT_SECRET: 'vigil-probe-secret-change-me' });
+      const { result } = await runScript(stack, 'oauth', {
+        GRANT: 'client_credentials',
+        CLIENT_ID: 'vigil-probe',
+        CLIENT_SECRET: 'vigil-probe-secret-change-me',
+      });
       expect(failedChecks(result)).toEqual([]);
       expect(result.metrics.oauth_auth_flow_duration?.samples.length).toBeGreaterThan(0);
-      expect(result.requests.some((r) => r.tags.name === 'POST {token_endpoint} client_credentials')).toBe(true);
+      expect(result.requests.some((r) => r.tags.name === 'POST {token_endpoint} client_credentials')).toBe(
+        true,
+      );
       expect(result.requests.some((r) => r.tags.name === 'GET {authorization_endpoint}')).toBe(false);
       expectNoSecrets(stack, result, ['vigil-probe-secret-change-me']);
     }));

@@ -34,8 +34,21 @@ export function summarize(result: PhaseResult) {
  * Open loop: starts `task` at a fixed rate whatever the answers do (like k6's arrival-rate
  * executors); a start is dropped when `maxInFlight` tasks are still running.
  */
-export async function openLoop(name: string, ratePerSec: number, durationMs: number, maxInFlight: number, task: () => Promise<void>): Promise<PhaseResult> {
-  const result: PhaseResult = { name, ok: 0, failed: 0, dropped: 0, seconds: durationMs / 1000, latencies: [] };
+export async function openLoop(
+  name: string,
+  ratePerSec: number,
+  durationMs: number,
+  maxInFlight: number,
+  task: () => Promise<void>,
+): Promise<PhaseResult> {
+  const result: PhaseResult = {
+    name,
+    ok: 0,
+    failed: 0,
+    dropped: 0,
+    seconds: durationMs / 1000,
+    latencies: [],
+  };
   const running = new Set<Promise<void>>();
   const started = performance.now();
   let launched = 0;
@@ -67,8 +80,20 @@ export async function openLoop(name: string, ratePerSec: number, durationMs: num
 }
 
 /** Closed loop: `concurrency` workers each repeat `task` back to back until time is up. */
-export async function closedLoop(name: string, concurrency: number, durationMs: number, task: (worker: number) => Promise<void>): Promise<PhaseResult> {
-  const result: PhaseResult = { name, ok: 0, failed: 0, dropped: 0, seconds: durationMs / 1000, latencies: [] };
+export async function closedLoop(
+  name: string,
+  concurrency: number,
+  durationMs: number,
+  task: (worker: number) => Promise<void>,
+): Promise<PhaseResult> {
+  const result: PhaseResult = {
+    name,
+    ok: 0,
+    failed: 0,
+    dropped: 0,
+    seconds: durationMs / 1000,
+    latencies: [],
+  };
   const started = performance.now();
   const worker = async (index: number) => {
     while (performance.now() - started < durationMs) {
@@ -94,11 +119,20 @@ export function createPoster(origin: string, maxSockets: number) {
   return (path: string, headers: Record<string, string>, body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = http.request(
-        { agent, hostname, port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          agent,
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
           response.on('error', reject);
         },
       );

@@ -10,7 +10,18 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { freePort, startRedis, waitForHttp } from '@vigil/testkit';
 import { sloById } from '@vigil/scenarios/catalog';
-import { INITIALIZE, MCP_ACCEPT, MCP_PROTOCOL_VERSION, REDIRECT_URI, authorize, fullAuthFlow, pkcePair, register, tokenRequest, type RegisteredClient } from '../test/helpers/oauth-flow.ts';
+import {
+  INITIALIZE,
+  MCP_ACCEPT,
+  MCP_PROTOCOL_VERSION,
+  REDIRECT_URI,
+  authorize,
+  fullAuthFlow,
+  pkcePair,
+  register,
+  tokenRequest,
+  type RegisteredClient,
+} from '../test/helpers/oauth-flow.ts';
 import { closedLoop, createPoster, openLoop, summarize, type PhaseResult } from './load.ts';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 15_000);
@@ -33,7 +44,20 @@ function startTargetProcess(port: number, redisUrl: string): ChildProcess {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   return spawn(
     process.execPath,
-    [require.resolve('tsx/cli'), main, '--port', String(port), '--redis-url', redisUrl, '--log-level', 'warn', '--access-token-ttl', '3600', '--admin-token', 'bench'],
+    [
+      require.resolve('tsx/cli'),
+      main,
+      '--port',
+      String(port),
+      '--redis-url',
+      redisUrl,
+      '--log-level',
+      'warn',
+      '--access-token-ttl',
+      '3600',
+      '--admin-token',
+      'bench',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }
@@ -86,7 +110,12 @@ async function main() {
   const metricsUrl = `${origin}/metrics`;
   try {
     await waitForHttp(`${origin}/healthz`);
-    console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `load average before: ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
     console.log(`target pid ${child.pid} on ${origin}, Redis ${redis.url}; phases of ${PHASE_MS / 1000} s`);
 
     const clients = await Promise.all(Array.from({ length: 20 }, () => register(issuer)));
@@ -97,71 +126,136 @@ async function main() {
       const redirect = await authorize({ issuer, clientId: client.client_id, resource: mcpUrl, challenge });
       const code = redirect.searchParams.get('code');
       if (!code) throw new Error('no code');
-      const token = await tokenRequest(issuer, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: client.client_id });
+      const token = await tokenRequest(issuer, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: client.client_id,
+      });
       if (token.status !== 200) throw new Error('token failed');
     };
     // Warm-up (not recorded): the first seconds after start are JIT compilation, not the server.
     await openLoop('warm-up', 20, 3_000, 100, oneFlow);
-    await phase(metricsUrl, () => openLoop('auth flow (authorize+interaction+token) @50/s', 50, PHASE_MS, 500, oneFlow), goal('auth_flow_p95'));
+    await phase(
+      metricsUrl,
+      () => openLoop('auth flow (authorize+interaction+token) @50/s', 50, PHASE_MS, 500, oneFlow),
+      goal('auth_flow_p95'),
+    );
 
     const grants = await obtainGrants(issuer, mcpUrl, 300);
     const idle = [...grants];
-    await phase(metricsUrl, () =>
-      openLoop('token refresh (rotating) @500/s', 500, PHASE_MS, grants.length, async () => {
-        const grant = idle.shift()!;
-        try {
-          const refreshed = await tokenRequest(issuer, { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.client.client_id });
-          if (refreshed.status !== 200 || !refreshed.body.refresh_token) throw new Error('refresh failed');
-          grant.refreshToken = refreshed.body.refresh_token;
-        } finally {
-          idle.push(grant);
-        }
-      }),
+    await phase(
+      metricsUrl,
+      () =>
+        openLoop('token refresh (rotating) @500/s', 500, PHASE_MS, grants.length, async () => {
+          const grant = idle.shift()!;
+          try {
+            const refreshed = await tokenRequest(issuer, {
+              grant_type: 'refresh_token',
+              refresh_token: grant.refreshToken,
+              client_id: grant.client.client_id,
+            });
+            if (refreshed.status !== 200 || !refreshed.body.refresh_token) throw new Error('refresh failed');
+            grant.refreshToken = refreshed.body.refresh_token;
+          } finally {
+            idle.push(grant);
+          }
+        }),
       goal('token_refresh_p95'),
     );
 
     const post = createPoster(origin, MCP_CONNECTIONS + 10);
     const sessions = await Promise.all(
       grants.slice(0, 20).map(async (grant) => {
-        const headers = { authorization: `Bearer ${grant.accessToken}`, 'content-type': 'application/json', accept: MCP_ACCEPT };
+        const headers = {
+          authorization: `Bearer ${grant.accessToken}`,
+          'content-type': 'application/json',
+          accept: MCP_ACCEPT,
+        };
         const init = await fetch(mcpUrl, { method: 'POST', headers, body: JSON.stringify(INITIALIZE) });
         await init.text();
-        return { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
+        return {
+          ...headers,
+          'mcp-session-id': init.headers.get('mcp-session-id')!,
+          'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+        };
       }),
     );
     // Ids must be unique per session: the transport routes each answer by its request id.
     let requestId = 0;
     const rpc = (worker: number, body: Record<string, unknown>) =>
-      post('/mcp', sessions[worker % sessions.length]!, JSON.stringify({ ...body, id: ++requestId })).then((response) => {
-        if (response.status !== 200 || response.body.includes('"error"')) throw new Error(`status ${response.status}`);
-      });
-    await phase(metricsUrl, () =>
-      closedLoop(`authorized MCP requests (ping), ${MCP_CONNECTIONS} concurrent connections (closed loop)`, MCP_CONNECTIONS, PHASE_MS, (worker) => rpc(worker, { jsonrpc: '2.0', method: 'ping' })),
+      post('/mcp', sessions[worker % sessions.length]!, JSON.stringify({ ...body, id: ++requestId })).then(
+        (response) => {
+          if (response.status !== 200 || response.body.includes('"error"'))
+            throw new Error(`status ${response.status}`);
+        },
+      );
+    await phase(
+      metricsUrl,
+      () =>
+        closedLoop(
+          `authorized MCP requests (ping), ${MCP_CONNECTIONS} concurrent connections (closed loop)`,
+          MCP_CONNECTIONS,
+          PHASE_MS,
+          (worker) => rpc(worker, { jsonrpc: '2.0', method: 'ping' }),
+        ),
       goal('session_validation_p95'),
     );
     // The closed loop above measures saturation (latency ≈ connections / throughput); this one
     // shows session-validation latency at a sustainable arrival rate over the same 1000 sockets.
-    await phase(metricsUrl, () =>
-      openLoop(`authorized MCP requests (ping) @1000/s over ${MCP_CONNECTIONS} keep-alive connections`, 1000, PHASE_MS * 0.7, MCP_CONNECTIONS, () =>
-        rpc(0, { jsonrpc: '2.0', method: 'ping' }),
-      ),
+    await phase(
+      metricsUrl,
+      () =>
+        openLoop(
+          `authorized MCP requests (ping) @1000/s over ${MCP_CONNECTIONS} keep-alive connections`,
+          1000,
+          PHASE_MS * 0.7,
+          MCP_CONNECTIONS,
+          () => rpc(0, { jsonrpc: '2.0', method: 'ping' }),
+        ),
       goal('session_validation_p95'),
     );
-    await phase(metricsUrl, () =>
-      closedLoop('tool execution (echo), 100 connections', 100, PHASE_MS * 0.7, (worker) =>
-        rpc(worker, { jsonrpc: '2.0', method: 'tools/call', params: { name: 'echo', arguments: { text: 'bench' } } }),
-      ),
+    await phase(
+      metricsUrl,
+      () =>
+        closedLoop('tool execution (echo), 100 connections', 100, PHASE_MS * 0.7, (worker) =>
+          rpc(worker, {
+            jsonrpc: '2.0',
+            method: 'tools/call',
+            params: { name: 'echo', arguments: { text: 'bench' } },
+          }),
+        ),
       goal('tool_execution_p95'),
     );
-    await phase(metricsUrl, () =>
-      closedLoop('tool execution (simulate_upstream, median 50 ms / p99 400 ms), 200 connections', 200, PHASE_MS * 0.7, (worker) =>
-        rpc(worker, { jsonrpc: '2.0', method: 'tools/call', params: { name: 'simulate_upstream', arguments: { errorRate: 0 } } }),
-      ),
+    await phase(
+      metricsUrl,
+      () =>
+        closedLoop(
+          'tool execution (simulate_upstream, median 50 ms / p99 400 ms), 200 connections',
+          200,
+          PHASE_MS * 0.7,
+          (worker) =>
+            rpc(worker, {
+              jsonrpc: '2.0',
+              method: 'tools/call',
+              params: { name: 'simulate_upstream', arguments: { errorRate: 0 } },
+            }),
+        ),
       goal('tool_execution_p95'),
     );
 
-    await holdStreams(origin, grants.map((grant) => grant.accessToken), metricsUrl);
-    console.log(`load average after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    await holdStreams(
+      origin,
+      grants.map((grant) => grant.accessToken),
+      metricsUrl,
+    );
+    console.log(
+      `load average after: ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}`,
+    );
     console.log('\nsummary');
     console.table(rows);
   } finally {
@@ -178,19 +272,29 @@ async function holdStreams(origin: string, tokens: string[], metricsUrl: string)
   const connectTimes: number[] = [];
   for (let batch = 0; batch < STREAMS; batch += 100) {
     await Promise.all(
-      Array.from({ length: Math.min(100, STREAMS - batch) }, (_, index) =>
-        new Promise<void>((resolve, reject) => {
-          const begin = performance.now();
-          const socket = new WebSocket(wsUrl, 'mcp', { headers: { authorization: `Bearer ${tokens[(batch + index) % tokens.length]}` } });
-          socket.once('open', () => socket.send(JSON.stringify(INITIALIZE)));
-          socket.once('message', () => {
-            connectTimes.push(performance.now() - begin);
-            sockets.push(socket);
-            resolve();
-          });
-          socket.once('error', reject);
-          socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode} ${response.headers['www-authenticate'] ?? ''}`)));
-        }),
+      Array.from(
+        { length: Math.min(100, STREAMS - batch) },
+        (_, index) =>
+          new Promise<void>((resolve, reject) => {
+            const begin = performance.now();
+            const socket = new WebSocket(wsUrl, 'mcp', {
+              headers: { authorization: `Bearer ${tokens[(batch + index) % tokens.length]}` },
+            });
+            socket.once('open', () => socket.send(JSON.stringify(INITIALIZE)));
+            socket.once('message', () => {
+              connectTimes.push(performance.now() - begin);
+              sockets.push(socket);
+              resolve();
+            });
+            socket.once('error', reject);
+            socket.once('unexpected-response', (_request, response) =>
+              reject(
+                new Error(
+                  `upgrade refused: ${response.statusCode} ${response.headers['www-authenticate'] ?? ''}`,
+                ),
+              ),
+            );
+          }),
       ),
     );
   }
@@ -202,7 +306,9 @@ async function holdStreams(origin: string, tokens: string[], metricsUrl: string)
   const alive = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
   const sample = await sampleServer(metricsUrl);
   const heldSeconds = (performance.now() - holdStarted) / 1000;
-  const gauge = /vigil_target_streaming_connections\{transport="websocket"\} (\d+)/.exec(await (await fetch(metricsUrl)).text())?.[1];
+  const gauge = /vigil_target_streaming_connections\{transport="websocket"\} (\d+)/.exec(
+    await (await fetch(metricsUrl)).text(),
+  )?.[1];
   const sorted = connectTimes.sort((a, b) => a - b);
   const row = {
     phase: `streaming: ${STREAMS} WebSockets (initialized MCP sessions) held ${holdMs / 1000} s`,

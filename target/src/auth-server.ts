@@ -59,7 +59,11 @@ export function createProvider(context: AuthServerContext): Provider {
     clients: config.clients.map(withStaticScopesOnly) as Configuration['clients'],
     jwks: { keys: [keys.privateJwk] },
     // The one signing key is EC: clients that do not name an algorithm get ES256 ID tokens too.
-    clientDefaults: { id_token_signed_response_alg: 'ES256', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
+    clientDefaults: {
+      id_token_signed_response_alg: 'ES256',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
@@ -85,7 +89,10 @@ export function createProvider(context: AuthServerContext): Provider {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
       // A client may revoke only its own tokens.
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       introspection: { enabled: true },
       clientCredentials: { enabled: variant.clientCredentials },
       clientIdMetadataDocument: { enabled: variant.clientIdMetadataDocuments, ack: 'draft-02' } as never,
@@ -107,7 +114,8 @@ export function createProvider(context: AuthServerContext): Provider {
       },
     },
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client) => variant.refreshTokens && client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx, client) =>
+      variant.refreshTokens && client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     interactions: { url: (_ctx, interaction) => `${variant.issuerPath}/interaction/${interaction.uid}` },
@@ -131,7 +139,11 @@ export function createProvider(context: AuthServerContext): Provider {
  * `originalUrl` minus `url` and, when that gives nothing, from Express's `req.baseUrl`. Without
  * this it would advertise endpoints at the origin, where a provider with an issuer path is not served.
  */
-export function underIssuerPath(provider: Provider, issuerPath: string, providerPath?: string): RequestHandler {
+export function underIssuerPath(
+  provider: Provider,
+  issuerPath: string,
+  providerPath?: string,
+): RequestHandler {
   const providerCallback = provider.callback();
   return (req, res) => {
     if (providerPath) req.url = providerPath;
@@ -171,7 +183,10 @@ function advertiseResourceScopes(scopes: string[]) {
 }
 
 /** Scopes of an authorization request the AS grants without a page: the configured ones only. */
-export function grantableScopes(requested: string | undefined, configured: string[]): { oidc: string[]; resource: string[] } {
+export function grantableScopes(
+  requested: string | undefined,
+  configured: string[],
+): { oidc: string[]; resource: string[] } {
   const words = (requested ?? MCP_SCOPE).split(' ').filter(Boolean);
   return {
     oidc: words.filter((scope) => scope === 'openid' || scope === 'offline_access'),

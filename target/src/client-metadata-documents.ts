@@ -11,14 +11,21 @@ const MAX_DOCUMENT_BYTES = 5 * 1024;
  * this fetches and checks the document and stores it as a client record oidc-provider then finds
  * through its adapter. Returns an error description, or undefined when the client id is usable.
  */
-export async function resolveLoopbackClientDocument(clientId: string | null, store: KeyValueStore): Promise<string | undefined> {
+export async function resolveLoopbackClientDocument(
+  clientId: string | null,
+  store: KeyValueStore,
+): Promise<string | undefined> {
   const url = clientId ? URL.parse(clientId) : null;
   if (!url || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) return undefined;
   const recordKey = `oidc:Client:${clientId}`;
   if (await store.get(recordKey)) return undefined;
   let document: Record<string, unknown>;
   try {
-    const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(3_000), headers: { accept: 'application/json' } });
+    const response = await fetch(url, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(3_000),
+      headers: { accept: 'application/json' },
+    });
     const text = await response.text();
     if (!response.ok) return `client_id: metadata document answered ${response.status}`;
     if (text.length > MAX_DOCUMENT_BYTES) return 'client_id: metadata document is larger than 5 KiB';
@@ -26,14 +33,21 @@ export async function resolveLoopbackClientDocument(clientId: string | null, sto
   } catch (error) {
     return `client_id: metadata document could not be fetched or parsed (${(error as Error).name})`;
   }
-  if (document.client_id !== clientId) return 'client_id: the document\'s client_id must equal its URL';
+  if (document.client_id !== clientId) return "client_id: the document's client_id must equal its URL";
   const redirectUris = document.redirect_uris;
-  if (!Array.isArray(redirectUris) || redirectUris.length === 0 || !redirectUris.every((uri) => typeof uri === 'string')) {
+  if (
+    !Array.isArray(redirectUris) ||
+    redirectUris.length === 0 ||
+    !redirectUris.every((uri) => typeof uri === 'string')
+  ) {
     return 'redirect_uris: the metadata document must list at least one';
   }
   const method = document.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') return 'token_endpoint_auth_method: a metadata-document client must be public ("none")';
-  const grantTypes = Array.isArray(document.grant_types) ? document.grant_types : ['authorization_code', 'refresh_token'];
+  if (method !== 'none')
+    return 'token_endpoint_auth_method: a metadata-document client must be public ("none")';
+  const grantTypes = Array.isArray(document.grant_types)
+    ? document.grant_types
+    : ['authorization_code', 'refresh_token'];
   const record = {
     client_id: clientId,
     client_name: typeof document.client_name === 'string' ? document.client_name : undefined,

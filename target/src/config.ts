@@ -120,12 +120,16 @@ export interface ResolvedConfig {
 export function resolveConfig(options: TargetOptions = {}): ResolvedConfig {
   const variant = { ...DEFAULT_VARIANT, ...options.variant };
   if (variant.issuerPath && !/^\/[\w\-/]*[^/]$/.test(variant.issuerPath)) {
-    throw new Error(`variant.issuerPath must start with "/" and not end with one, got "${variant.issuerPath}"`);
+    throw new Error(
+      `variant.issuerPath must start with "/" and not end with one, got "${variant.issuerPath}"`,
+    );
   }
   const port = options.port ?? 8080;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be 0..65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`port must be 0..65535, got ${port}`);
   const errorRate = options.upstream?.errorRate ?? 0;
-  if (errorRate < 0 || errorRate > 1) throw new Error(`upstream.errorRate must be within 0..1, got ${errorRate}`);
+  if (errorRate < 0 || errorRate > 1)
+    throw new Error(`upstream.errorRate must be within 0..1, got ${errorRate}`);
   return {
     host: options.host ?? '127.0.0.1',
     port,

@@ -55,7 +55,8 @@ export function parseFault(body: unknown): Fault | string {
     return 'latencyMs must be a number within 0..60000';
   }
   const errorRate = input.errorRate ?? 0;
-  if (typeof errorRate !== 'number' || errorRate < 0 || errorRate > 1) return 'errorRate must be a number within 0..1';
+  if (typeof errorRate !== 'number' || errorRate < 0 || errorRate > 1)
+    return 'errorRate must be a number within 0..1';
   const status = input.status ?? 503;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     return 'status must be an integer HTTP error status within 400..599';
@@ -68,7 +69,10 @@ export function faultAdminRouter(faults: FaultRegistry, adminToken: string): Rou
   const router = express.Router();
   router.use('/admin', (req, res, next) => {
     if (req.headers.authorization !== `Bearer ${adminToken}`) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="vigil-admin"').json({ error: 'admin token required' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="vigil-admin"')
+        .json({ error: 'admin token required' });
       return;
     }
     next();
@@ -92,7 +96,10 @@ export function faultAdminRouter(faults: FaultRegistry, adminToken: string): Rou
   router.delete('/admin/faults/:path', (req, res) => {
     const { path } = req.params;
     if (!isFaultPath(path)) {
-      res.status(404).json({ error: 'unknown_fault_path', error_description: `path must be one of ${FAULT_PATHS.join(', ')}` });
+      res.status(404).json({
+        error: 'unknown_fault_path',
+        error_description: `path must be one of ${FAULT_PATHS.join(', ')}`,
+      });
       return;
     }
     faults.clear(path);

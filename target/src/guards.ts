@@ -12,7 +12,9 @@ export class HostGuard {
 
   constructor(allowedHosts: string[]) {
     this.hosts = new Set(allowedHosts.map((host) => host.toLowerCase()));
-    this.origins = new Set(allowedHosts.flatMap((host) => [`http://${host}`, `https://${host}`].map((o) => o.toLowerCase())));
+    this.origins = new Set(
+      allowedHosts.flatMap((host) => [`http://${host}`, `https://${host}`].map((o) => o.toLowerCase())),
+    );
   }
 
   /** Why the request is refused, or undefined when it may pass. */

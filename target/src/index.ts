@@ -71,8 +71,14 @@ function observeRequests(metrics: TargetMetrics, logger: Logger) {
     res.once('finish', () => {
       const route = routeTemplate(pathOnly(req.originalUrl));
       const seconds = (performance.now() - started) / 1000;
-      metrics.httpDuration.observe({ route, method: req.method, status: statusClass(res.statusCode) }, seconds);
-      logger.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      metrics.httpDuration.observe(
+        { route, method: req.method, status: statusClass(res.statusCode) },
+        seconds,
+      );
+      logger.debug(
+        { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
     });
     next();
   };
@@ -84,7 +90,9 @@ function healthRoutes(app: express.Express, store: KeyValueStore, metrics: Targe
   });
   app.get('/readyz', async (_req, res) => {
     const storeReachable = await store.ping();
-    res.status(storeReachable ? 200 : 503).json({ status: storeReachable ? 'ready' : 'not_ready', store: store.kind, storeReachable });
+    res
+      .status(storeReachable ? 200 : 503)
+      .json({ status: storeReachable ? 'ready' : 'not_ready', store: store.kind, storeReachable });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -92,15 +100,27 @@ function healthRoutes(app: express.Express, store: KeyValueStore, metrics: Targe
 }
 
 function finalErrorHandler(logger: Logger) {
-  return (error: Error & { status?: number; statusCode?: number; expose?: boolean }, _req: Request, res: Response, next: NextFunction) => {
+  return (
+    error: Error & { status?: number; statusCode?: number; expose?: boolean },
+    _req: Request,
+    res: Response,
+    next: NextFunction,
+  ) => {
     if (res.headersSent) return next(error);
     const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) logger.error({ err: { message: error.message, stack: error.stack } }, 'request failed');
-    res.status(status).json({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: status >= 500 ? 'internal error' : error.message });
+    if (status >= 500)
+      logger.error({ err: { message: error.message, stack: error.stack } }, 'request failed');
+    res.status(status).json({
+      error: status >= 500 ? 'server_error' : 'invalid_request',
+      error_description: status >= 500 ? 'internal error' : error.message,
+    });
   };
 }
 
-export async function startTarget(options: TargetOptions = {}, hooks: StartHooks = {}): Promise<RunningTarget> {
+export async function startTarget(
+  options: TargetOptions = {},
+  hooks: StartHooks = {},
+): Promise<RunningTarget> {
   const config: ResolvedConfig = resolveConfig(options);
   const logger = createLogger(config.logLevel, hooks.logDestination);
   const metrics = createMetrics();
@@ -116,7 +136,9 @@ export async function startTarget(options: TargetOptions = {}, hooks: StartHooks
   const mcpUrl = `${origin}/mcp`;
   const keys = await createSigningKeys();
   const provider = createProvider({ config, issuer, mcpResource: mcpUrl, keys, store, metrics, logger });
-  provider.on('server_error', (_ctx, error: Error) => logger.error({ err: { message: error.message, stack: error.stack } }, 'authorization server error'));
+  provider.on('server_error', (_ctx, error: Error) =>
+    logger.error({ err: { message: error.message, stack: error.stack } }, 'authorization server error'),
+  );
   const verifier = createTokenVerifier(keys, issuer, mcpUrl);
   const faults = new FaultRegistry();
   const sessions = new SessionRegistry(store, config.sessionTtlSeconds, metrics, logger);
@@ -130,14 +152,29 @@ export async function startTarget(options: TargetOptions = {}, hooks: StartHooks
   app.use(faultAdminRouter(faults, config.adminToken));
   app.use(metadataRouter({ config, provider, origin, mcpResource: mcpUrl, issuer }));
   app.use(oauthRouter({ config, provider, mcpResource: mcpUrl, faults, metrics, logger, store }));
-  app.use(mcpRouter({ config, verifier, resourceMetadataUrl: prmUrl, sessions, faults, metrics, logger, tools }));
+  app.use(
+    mcpRouter({ config, verifier, resourceMetadataUrl: prmUrl, sessions, faults, metrics, logger, tools }),
+  );
   app.use(config.variant.issuerPath || '/', provider.callback());
   app.use(finalErrorHandler(logger));
   const wss = config.variant.websocket
-    ? attachWebSocket(server, { verifier, resourceMetadataUrl: prmUrl, guard, sessions, faults, metrics, logger, tools, maxBodyBytes: config.maxBodyBytes })
+    ? attachWebSocket(server, {
+        verifier,
+        resourceMetadataUrl: prmUrl,
+        guard,
+        sessions,
+        faults,
+        metrics,
+        logger,
+        tools,
+        maxBodyBytes: config.maxBodyBytes,
+      })
     : undefined;
 
-  logger.info({ origin, mcpUrl, issuer, store: store.kind, loginMode: config.loginMode, variant: config.variant }, 'vigil target listening');
+  logger.info(
+    { origin, mcpUrl, issuer, store: store.kind, loginMode: config.loginMode, variant: config.variant },
+    'vigil target listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -25,7 +25,11 @@ export function methodLabel(method: string): string {
  * Times each JSON-RPC request from arrival to its response, whatever the transport, by wrapping
  * the transport the SDK's Server reads from and writes to. Call after server.connect().
  */
-export function instrumentTransport(transport: Transport, transportLabel: string, metrics: TargetMetrics): void {
+export function instrumentTransport(
+  transport: Transport,
+  transportLabel: string,
+  metrics: TargetMetrics,
+): void {
   const pending = new Map<string | number, { method: string; started: number }>();
   const receive = transport.onmessage;
   transport.onmessage = (message, extra) => {
@@ -40,7 +44,10 @@ export function instrumentTransport(transport: Transport, transportLabel: string
       const request = pending.get(message.id);
       if (request) {
         pending.delete(message.id);
-        metrics.mcpDuration.observe({ method: request.method, transport: transportLabel }, (performance.now() - request.started) / 1000);
+        metrics.mcpDuration.observe(
+          { method: request.method, transport: transportLabel },
+          (performance.now() - request.started) / 1000,
+        );
       }
     }
     return send(message, options);

@@ -7,7 +7,13 @@ export const INVALID_REQUEST = -32600;
 export const SERVER_ERROR = -32000;
 export const SESSION_NOT_FOUND = -32001;
 
-export function sendJsonRpcError(res: Response, httpStatus: number, code: number, message: string, id: unknown = null) {
+export function sendJsonRpcError(
+  res: Response,
+  httpStatus: number,
+  code: number,
+  message: string,
+  id: unknown = null,
+) {
   res.status(httpStatus).json({ jsonrpc: '2.0', error: { code, message }, id });
 }
 
@@ -40,7 +46,8 @@ export function isInitialize(messages: JsonRpcShape[]): boolean {
 }
 
 export function calledTool(message: JsonRpcShape): string | undefined {
-  if (message.method !== 'tools/call' || !message.params || typeof message.params !== 'object') return undefined;
+  if (message.method !== 'tools/call' || !message.params || typeof message.params !== 'object')
+    return undefined;
   const name = (message.params as { name?: unknown }).name;
   return typeof name === 'string' ? name : undefined;
 }

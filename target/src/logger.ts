@@ -27,7 +27,11 @@ const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, base: { service: 'vigil-target' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const options = {
+    level,
+    base: { service: 'vigil-target' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 

@@ -34,7 +34,10 @@ function numberOption(name: string, value: string | undefined): number | undefin
 }
 
 function hostList(value: string | undefined): string[] | undefined {
-  const hosts = value?.split(',').map((host) => host.trim()).filter(Boolean);
+  const hosts = value
+    ?.split(',')
+    .map((host) => host.trim())
+    .filter(Boolean);
   return hosts?.length ? hosts : undefined;
 }
 
@@ -67,14 +70,19 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): TargetOp
   });
   if (values.help) return 'help';
   const file = readConfigFile(values.config ?? env.TARGET_CONFIG);
-  const pick = <T>(...candidates: Array<T | undefined>) => candidates.find((candidate) => candidate !== undefined);
+  const pick = <T>(...candidates: Array<T | undefined>) =>
+    candidates.find((candidate) => candidate !== undefined);
   return {
     ...file,
     host: pick(values.host, env.HOST, file.host),
     port: pick(numberOption('--port', values.port), numberOption('PORT', env.PORT), file.port),
     publicUrl: pick(values['public-url'], env.PUBLIC_URL, file.publicUrl),
     redisUrl: pick(values['redis-url'], env.REDIS_URL || undefined, file.redisUrl),
-    loginMode: pick(values['login-mode'], env.LOGIN_MODE ? env.LOGIN_MODE === 'true' : undefined, file.loginMode),
+    loginMode: pick(
+      values['login-mode'],
+      env.LOGIN_MODE ? env.LOGIN_MODE === 'true' : undefined,
+      file.loginMode,
+    ),
     adminToken: pick(values['admin-token'], env.ADMIN_TOKEN, file.adminToken),
     accessTokenTtlSeconds: pick(
       numberOption('--access-token-ttl', values['access-token-ttl']),

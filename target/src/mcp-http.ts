@@ -57,7 +57,12 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
   if (req.body === undefined) return true; // not JSON: the SDK transport answers 415/400 itself
   const messages = jsonRpcMessages(req.body);
   if (!messages) {
-    sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: body is not a JSON-RPC 2.0 message or batch');
+    sendJsonRpcError(
+      res,
+      400,
+      INVALID_REQUEST,
+      'Invalid Request: body is not a JSON-RPC 2.0 message or batch',
+    );
     return false;
   }
   const scopes = authOf(req).scopes;
@@ -71,7 +76,13 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
     }
     const outcome = await context.faults.apply('tool_call');
     if (outcome.failStatus) {
-      sendJsonRpcError(res, outcome.failStatus, SERVER_ERROR, INJECTED_TOOL_FAULT_MESSAGE, message.id ?? null);
+      sendJsonRpcError(
+        res,
+        outcome.failStatus,
+        SERVER_ERROR,
+        INJECTED_TOOL_FAULT_MESSAGE,
+        message.id ?? null,
+      );
       return false;
     }
   }
@@ -99,16 +110,25 @@ export function mcpRouter(context: McpHttpContext): Router {
 
   if (config.variant.legacySse) {
     router.get('/sse', bearer, (req, res, next) => openLegacyStream(req, res, context).catch(next));
-    router.post('/messages', bearer, json, (req, res, next) => postLegacyMessage(req, res, context).catch(next));
+    router.post('/messages', bearer, json, (req, res, next) =>
+      postLegacyMessage(req, res, context).catch(next),
+    );
   }
   router.use(['/mcp', '/messages'], jsonBodyErrors);
   return router;
 }
 
 /** body-parser failures as JSON-RPC errors: 413 for oversized bodies, -32700 for bad JSON. */
-function jsonBodyErrors(error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) {
-  if (error.type === 'entity.too.large') return sendJsonRpcError(res, 413, INVALID_REQUEST, 'Request body too large');
-  if (error.type === 'entity.parse.failed') return sendJsonRpcError(res, 400, PARSE_ERROR, 'Parse error: body is not valid JSON');
+function jsonBodyErrors(
+  error: { type?: string; status?: number },
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+) {
+  if (error.type === 'entity.too.large')
+    return sendJsonRpcError(res, 413, INVALID_REQUEST, 'Request body too large');
+  if (error.type === 'entity.parse.failed')
+    return sendJsonRpcError(res, 400, PARSE_ERROR, 'Parse error: body is not valid JSON');
   next(error);
 }
 
@@ -162,7 +182,8 @@ async function handleStreamOrDelete(req: AuthedRequest, res: Response, context: 
     return sendJsonRpcError(res, 405, SERVER_ERROR, 'Method not allowed: this server is stateless');
   }
   const sessionId = req.header('mcp-session-id');
-  if (!sessionId) return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
+  if (!sessionId)
+    return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
   const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, authOf(req).clientId);
   if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: re-initialize');
   if (req.method === 'GET') countStream(res, context, 'streamable_http');
@@ -183,7 +204,8 @@ async function openLegacyStream(req: AuthedRequest, res: Response, context: McpH
 
 async function postLegacyMessage(req: AuthedRequest, res: Response, context: McpHttpContext) {
   const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : undefined;
-  if (!sessionId) return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: sessionId query parameter is required');
+  if (!sessionId)
+    return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: sessionId query parameter is required');
   const session = await context.sessions.use<SSEServerTransport>(sessionId, authOf(req).clientId);
   if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: reconnect to /sse');
   if (!(await preflight(req, res, context))) return;

@@ -14,7 +14,10 @@ export interface MetadataContext {
 export const CUSTOM_PRM_PATH = '/prm-custom';
 
 /** The PRM URL the 401 challenge names (undefined: a 2025-03-26 server without PRM). */
-export function resourceMetadataUrl({ config, origin }: Pick<MetadataContext, 'config' | 'origin'>): string | undefined {
+export function resourceMetadataUrl({
+  config,
+  origin,
+}: Pick<MetadataContext, 'config' | 'origin'>): string | undefined {
   switch (config.variant.prm) {
     case 'path':
       return `${origin}/.well-known/oauth-protected-resource/mcp`;

@@ -113,7 +113,8 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     if (Array.isArray(uris) && !uris.every(isLoopbackRedirect)) {
       res.status(400).json({
         error: 'invalid_redirect_uri',
-        error_description: 'redirect_uris: open registration accepts loopback http URIs only (127.0.0.1, localhost, [::1])',
+        error_description:
+          'redirect_uris: open registration accepts loopback http URIs only (127.0.0.1, localhost, [::1])',
       });
       return;
     }
@@ -145,32 +146,45 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     }
   });
 
-  router.post(`${base}/interaction/:uid/login`, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res, next) => {
-    const stop = context.metrics.oauthDuration.startTimer({ endpoint: 'login', grant: '' });
-    try {
-      const details = await provider.interactionDetails(req, res);
-      const username = typeof req.body?.username === 'string' ? req.body.username : '';
-      const password = typeof req.body?.password === 'string' ? req.body.password : '';
-      const user = config.users.find((candidate) => safeEqual(candidate.username, username));
-      if (!user || !safeEqual(user.password, password)) {
-        context.logger.info({ interaction: 'login' }, 'login refused: unknown user or wrong password');
-        res.status(401).type('html').send(renderLoginPage(`${base}/interaction/${details.uid}/login`, 'Unknown user or wrong password.'));
-      } else {
-        await approve(context, req, res, details, user.username);
+  router.post(
+    `${base}/interaction/:uid/login`,
+    express.urlencoded({ extended: false, limit: '8kb' }),
+    async (req, res, next) => {
+      const stop = context.metrics.oauthDuration.startTimer({ endpoint: 'login', grant: '' });
+      try {
+        const details = await provider.interactionDetails(req, res);
+        const username = typeof req.body?.username === 'string' ? req.body.username : '';
+        const password = typeof req.body?.password === 'string' ? req.body.password : '';
+        const user = config.users.find((candidate) => safeEqual(candidate.username, username));
+        if (!user || !safeEqual(user.password, password)) {
+          context.logger.info({ interaction: 'login' }, 'login refused: unknown user or wrong password');
+          res
+            .status(401)
+            .type('html')
+            .send(
+              renderLoginPage(`${base}/interaction/${details.uid}/login`, 'Unknown user or wrong password.'),
+            );
+        } else {
+          await approve(context, req, res, details, user.username);
+        }
+        stop({ status: statusClass(res.statusCode) });
+      } catch (error) {
+        stop({ status: '4xx' });
+        next(error);
       }
-      stop({ status: statusClass(res.statusCode) });
-    } catch (error) {
-      stop({ status: '4xx' });
-      next(error);
-    }
-  });
+    },
+  );
 
   // After the hooks: the aliases reach the provider, which then writes its URLs under the issuer path.
   if (aliased) router.all(FIXED_ENDPOINT_PATHS, underIssuerPath(provider, base));
   return router;
 }
 
-async function usableClientId(context: OAuthRoutesContext, clientId: string | null, res: Response): Promise<boolean> {
+async function usableClientId(
+  context: OAuthRoutesContext,
+  clientId: string | null,
+  res: Response,
+): Promise<boolean> {
   if (!context.config.variant.clientIdMetadataDocuments) return true;
   const problem = await resolveLoopbackClientDocument(clientId, context.store);
   if (problem) res.status(400).json({ error: 'invalid_client', error_description: problem });
@@ -178,7 +192,13 @@ async function usableClientId(context: OAuthRoutesContext, clientId: string | nu
 }
 
 /** Login done: grant the requested configured scopes without a consent page, then resume the authorization. */
-async function approve(context: OAuthRoutesContext, req: Request, res: Response, details: InteractionDetails, accountId: string) {
+async function approve(
+  context: OAuthRoutesContext,
+  req: Request,
+  res: Response,
+  details: InteractionDetails,
+  accountId: string,
+) {
   const { provider, config, mcpResource } = context;
   const clientId = String(details.params.client_id);
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
@@ -189,5 +209,10 @@ async function approve(context: OAuthRoutesContext, req: Request, res: Response,
   const resource = typeof requestedResource === 'string' ? requestedResource : mcpResource;
   if (scopes.resource.length) grant.addResourceScope(resource, scopes.resource.join(' '));
   const grantId = await grant.save();
-  await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
 }

@@ -36,10 +36,17 @@ export class SessionRegistry {
     return `mcp:session:${sessionId}`;
   }
 
-  async add<T extends Transport>(sessionId: string, session: Omit<LocalSession<T>, 'touchedAt'>): Promise<void> {
+  async add<T extends Transport>(
+    sessionId: string,
+    session: Omit<LocalSession<T>, 'touchedAt'>,
+  ): Promise<void> {
     this.local.set(sessionId, { ...session, touchedAt: Date.now() } as LocalSession<Transport>);
     this.metrics.sessionsActive.inc({ transport: session.label });
-    const record = JSON.stringify({ clientId: session.clientId, transport: session.label, createdAt: Date.now() });
+    const record = JSON.stringify({
+      clientId: session.clientId,
+      transport: session.label,
+      createdAt: Date.now(),
+    });
     await this.store.set(SessionRegistry.key(sessionId), record, this.ttlSeconds);
   }
 

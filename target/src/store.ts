@@ -32,7 +32,9 @@ export class RedisStore implements KeyValueStore {
     logger: Logger,
   ) {
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
-    this.redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+    this.redis.on('error', (error: Error) =>
+      logger.warn({ err: { message: error.message } }, 'redis connection error'),
+    );
   }
 
   connect(): Promise<void> {
@@ -53,7 +55,9 @@ export class RedisStore implements KeyValueStore {
   }
   async set(key: string, value: string, ttlSeconds?: number) {
     await this.timed('set', () =>
-      ttlSeconds ? this.redis.set(key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds))) : this.redis.set(key, value),
+      ttlSeconds
+        ? this.redis.set(key, value, 'EX', Math.max(1, Math.ceil(ttlSeconds)))
+        : this.redis.set(key, value),
     );
   }
   async replace(key: string, value: string) {
@@ -64,7 +68,11 @@ export class RedisStore implements KeyValueStore {
   }
   async append(key: string, value: string, ttlSeconds: number) {
     await this.timed('rpush', () =>
-      this.redis.multi().rpush(key, value).expire(key, Math.max(1, Math.ceil(ttlSeconds))).exec(),
+      this.redis
+        .multi()
+        .rpush(key, value)
+        .expire(key, Math.max(1, Math.ceil(ttlSeconds)))
+        .exec(),
     );
   }
   list(key: string) {
@@ -147,9 +155,15 @@ export class MemoryStore implements KeyValueStore {
   }
 }
 
-export async function openStore(redisUrl: string | undefined, metrics: TargetMetrics, logger: Logger): Promise<KeyValueStore> {
+export async function openStore(
+  redisUrl: string | undefined,
+  metrics: TargetMetrics,
+  logger: Logger,
+): Promise<KeyValueStore> {
   if (!redisUrl) {
-    logger.warn('REDIS_URL is not set: using an IN-MEMORY store (authorization data and MCP sessions are lost on restart and not shared between processes)');
+    logger.warn(
+      'REDIS_URL is not set: using an IN-MEMORY store (authorization data and MCP sessions are lost on restart and not shared between processes)',
+    );
     return new MemoryStore();
   }
   const store = new RedisStore(redisUrl, metrics, logger);

@@ -42,10 +42,18 @@ export function createMcpServer(context: ToolContext): McpServer {
     async ({ text: input }) => text(input),
   );
 
-  server.registerTool('health', { description: 'Probe target: reports the server status.', inputSchema: {} }, async () => {
-    const status = { status: 'ok', store: context.storeKind, uptimeSeconds: Math.round((Date.now() - context.startedAt) / 1000) };
-    return { ...text(JSON.stringify(status)), structuredContent: status };
-  });
+  server.registerTool(
+    'health',
+    { description: 'Probe target: reports the server status.', inputSchema: {} },
+    async () => {
+      const status = {
+        status: 'ok',
+        store: context.storeKind,
+        uptimeSeconds: Math.round((Date.now() - context.startedAt) / 1000),
+      };
+      return { ...text(JSON.stringify(status)), structuredContent: status };
+    },
+  );
 
   server.registerTool(
     'simulate_upstream',
@@ -72,10 +80,14 @@ export function createMcpServer(context: ToolContext): McpServer {
 
   server.registerTool(
     'admin_echo',
-    { description: `Like echo, but needs the ${ADMIN_SCOPE} scope.`, inputSchema: { text: z.string().max(65_536) } },
+    {
+      description: `Like echo, but needs the ${ADMIN_SCOPE} scope.`,
+      inputSchema: { text: z.string().max(65_536) },
+    },
     async ({ text: input }, extra) => {
       // HTTP transports answer 403 before reaching here; this covers WebSocket and any other path.
-      if (!extra.authInfo?.scopes.includes(ADMIN_SCOPE)) return text(`insufficient_scope: needs ${ADMIN_SCOPE}`, true);
+      if (!extra.authInfo?.scopes.includes(ADMIN_SCOPE))
+        return text(`insufficient_scope: needs ${ADMIN_SCOPE}`, true);
       return text(input);
     },
   );

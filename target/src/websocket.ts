@@ -58,17 +58,29 @@ class WebSocketServerTransport implements Transport {
     try {
       body = JSON.parse(text);
     } catch {
-      return this.send({ jsonrpc: '2.0', id: null, error: { code: PARSE_ERROR, message: 'Parse error' } } as never);
+      return this.send({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: PARSE_ERROR, message: 'Parse error' },
+      } as never);
     }
     const messages = jsonRpcMessages(body);
     if (!messages) {
-      return this.send({ jsonrpc: '2.0', id: null, error: { code: INVALID_REQUEST, message: 'Invalid Request' } } as never);
+      return this.send({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: INVALID_REQUEST, message: 'Invalid Request' },
+      } as never);
     }
     for (const message of messages) {
       if (calledTool(message)) {
         const outcome = await this.faults.apply('tool_call');
         if (outcome.failStatus) {
-          const error = { code: SERVER_ERROR, message: INJECTED_TOOL_FAULT_MESSAGE, data: { status: outcome.failStatus } };
+          const error = {
+            code: SERVER_ERROR,
+            message: INJECTED_TOOL_FAULT_MESSAGE,
+            data: { status: outcome.failStatus },
+          };
           await this.send({ jsonrpc: '2.0', id: message.id, error } as never);
           continue;
         }
@@ -87,7 +99,12 @@ class WebSocketServerTransport implements Transport {
 }
 
 function refuseUpgrade(socket: Duplex, status: string, headers: Record<string, string> = {}) {
-  const lines = [`HTTP/1.1 ${status}`, 'Connection: close', 'Content-Length: 0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    'Connection: close',
+    'Content-Length: 0',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n`);
 }
 
@@ -110,11 +127,14 @@ export function attachWebSocket(server: Server, context: WebSocketContext): WebS
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
-      if (new URL(req.url ?? '/', 'http://x').pathname !== WEBSOCKET_PATH) return refuseUpgrade(socket, '404 Not Found');
+      if (new URL(req.url ?? '/', 'http://x').pathname !== WEBSOCKET_PATH)
+        return refuseUpgrade(socket, '404 Not Found');
       if (context.guard.refusal(req)) return refuseUpgrade(socket, '403 Forbidden');
       const auth = await authenticate(req, context);
       if (typeof auth === 'string') {
-        const metadata = context.resourceMetadataUrl ? `, resource_metadata="${context.resourceMetadataUrl}"` : '';
+        const metadata = context.resourceMetadataUrl
+          ? `, resource_metadata="${context.resourceMetadataUrl}"`
+          : '';
         const error = auth === 'insufficient_scope' ? 'insufficient_scope' : 'invalid_token';
         return refuseUpgrade(socket, error === 'insufficient_scope' ? '403 Forbidden' : '401 Unauthorized', {
           'WWW-Authenticate': `Bearer error="${error}", scope="${MCP_SCOPE}"${metadata}`,
@@ -140,5 +160,10 @@ async function serveSocket(ws: WebSocket, auth: AuthInfo, context: WebSocketCont
   // Listen first: a client may send initialize the moment the socket opens, before the store answers.
   await server.connect(transport);
   instrumentTransport(transport, 'websocket', context.metrics);
-  await context.sessions.add(transport.sessionId, { transport, server, clientId: auth.clientId, label: 'websocket' });
+  await context.sessions.add(transport.sessionId, {
+    transport,
+    server,
+    clientId: auth.clientId,
+    label: 'websocket',
+  });
 }

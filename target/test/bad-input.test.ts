@@ -30,7 +30,10 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     token = flow.tokens.access_token!;
     secrets.push(token, flow.tokens.refresh_token, flow.code, flow.verifier);
     const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
-    sessionHeaders = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
+    sessionHeaders = {
+      'mcp-session-id': init.headers.get('mcp-session-id')!,
+      'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+    };
   });
   afterAll(async () => {
     await target?.close();
@@ -49,12 +52,24 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
   });
 
   it('unknown method → JSON-RPC -32601', async () => {
-    const answer = await readJsonRpc(await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 9, method: 'no/such/method' }, sessionHeaders));
+    const answer = await readJsonRpc(
+      await mcpPost(
+        target.mcpUrl,
+        token,
+        { jsonrpc: '2.0', id: 9, method: 'no/such/method' },
+        sessionHeaders,
+      ),
+    );
     expect((answer.error as { code: number }).code).toBe(-32601);
   });
 
   it('oversized body → 413', async () => {
-    const big = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x'.repeat(MAX_BODY) } } };
+    const big = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'x'.repeat(MAX_BODY) } },
+    };
     const response = await mcpPost(target.mcpUrl, token, big, sessionHeaders);
     expect(response.status).toBe(413);
   });
@@ -62,12 +77,22 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
   it('missing session id → 400; unknown session → 404', async () => {
     const missing = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
     expect(missing.status).toBe(400);
-    const unknown = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { ...sessionHeaders, 'mcp-session-id': 'not-a-session' });
+    const unknown = await mcpPost(
+      target.mcpUrl,
+      token,
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { ...sessionHeaders, 'mcp-session-id': 'not-a-session' },
+    );
     expect(unknown.status).toBe(404);
   });
 
   it('unsupported MCP-Protocol-Version → 400', async () => {
-    const response = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 1, method: 'ping' }, { ...sessionHeaders, 'mcp-protocol-version': '1999-01-01' });
+    const response = await mcpPost(
+      target.mcpUrl,
+      token,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { ...sessionHeaders, 'mcp-protocol-version': '1999-01-01' },
+    );
     expect(response.status).toBe(400);
   });
 
@@ -76,7 +101,17 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     // fetch may not set Host; node:http can.
     const hostStatus = await new Promise<number>((resolve, reject) => {
       const request = http.request(
-        { host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { host: `evil.example:${port}`, authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/mcp',
+          method: 'POST',
+          headers: {
+            host: `evil.example:${port}`,
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+        },
         (response) => {
           response.resume();
           resolve(response.statusCode ?? 0);
@@ -88,59 +123,118 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     expect(hostStatus).toBe(403);
     const origin = await mcpPost(target.mcpUrl, token, INITIALIZE, { origin: 'http://evil.example' });
     expect(origin.status).toBe(403);
-    const allowed = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 1, method: 'ping' }, { ...sessionHeaders, origin: target.origin });
+    const allowed = await mcpPost(
+      target.mcpUrl,
+      token,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { ...sessionHeaders, origin: target.origin },
+    );
     expect(allowed.status).toBe(200);
   });
 
   it('PKCE: a wrong verifier → invalid_grant; plain and missing challenges are refused', async () => {
     const client = await register(target.issuer);
     const { challenge } = pkcePair();
-    const redirect = await authorize({ issuer: target.issuer, clientId: client.client_id, resource: target.mcpUrl, challenge });
+    const redirect = await authorize({
+      issuer: target.issuer,
+      clientId: client.client_id,
+      resource: target.mcpUrl,
+      challenge,
+    });
     const code = redirect.searchParams.get('code')!;
     secrets.push(code);
     const exchanged = await tokenRequest(target.issuer, {
-      grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: pkcePair().verifier, client_id: client.client_id,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: pkcePair().verifier,
+      client_id: client.client_id,
     });
     expect(exchanged.status).toBe(400);
     expect(exchanged.body.error).toBe('invalid_grant');
 
-    const plain = await authorize({ issuer: target.issuer, clientId: client.client_id, resource: target.mcpUrl, challenge: 'a'.repeat(43), challengeMethod: 'plain' });
+    const plain = await authorize({
+      issuer: target.issuer,
+      clientId: client.client_id,
+      resource: target.mcpUrl,
+      challenge: 'a'.repeat(43),
+      challengeMethod: 'plain',
+    });
     expect(plain.searchParams.get('error')).toBe('invalid_request');
-    const missing = await authorize({ issuer: target.issuer, clientId: client.client_id, resource: target.mcpUrl, challenge: '' });
+    const missing = await authorize({
+      issuer: target.issuer,
+      clientId: client.client_id,
+      resource: target.mcpUrl,
+      challenge: '',
+    });
     expect(missing.searchParams.get('error')).toBe('invalid_request');
     expect(missing.searchParams.get('code')).toBeNull();
   });
 
   it('a wrong resource → invalid_target at authorize and at the token endpoint', async () => {
     const client = await register(target.issuer);
-    const wrong = await authorize({ issuer: target.issuer, clientId: client.client_id, resource: 'https://elsewhere.example/mcp', challenge: pkcePair().challenge });
+    const wrong = await authorize({
+      issuer: target.issuer,
+      clientId: client.client_id,
+      resource: 'https://elsewhere.example/mcp',
+      challenge: pkcePair().challenge,
+    });
     expect(wrong.searchParams.get('error')).toBe('invalid_target');
     const machine = await tokenRequest(
       target.issuer,
       { grant_type: 'client_credentials', resource: 'https://elsewhere.example/mcp' },
-      { authorization: `Basic ${Buffer.from('vigil-probe:vigil-probe-secret-change-me').toString('base64')}` },
+      {
+        authorization: `Basic ${Buffer.from('vigil-probe:vigil-probe-secret-change-me').toString('base64')}`,
+      },
     );
     expect(machine.body.error).toBe('invalid_target');
   });
 
   it('open registration accepts loopback redirect URIs only', async () => {
-    await expect(register(target.issuer, { redirect_uris: ['https://evil.example/cb'] })).rejects.toThrow(/400.*invalid_redirect_uri/);
+    await expect(register(target.issuer, { redirect_uris: ['https://evil.example/cb'] })).rejects.toThrow(
+      /400.*invalid_redirect_uri/,
+    );
   });
 
   it('a token without mcp:admin → 403 insufficient_scope on admin_echo, naming the scope and the PRM', async () => {
-    const response = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'admin_echo', arguments: { text: 'x' } } }, sessionHeaders);
+    const response = await mcpPost(
+      target.mcpUrl,
+      token,
+      {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'admin_echo', arguments: { text: 'x' } },
+      },
+      sessionHeaders,
+    );
     expect(response.status).toBe(403);
     const challenge = response.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
     expect(challenge).toContain('scope="mcp:tools mcp:admin"');
-    expect(challenge).toContain(`resource_metadata="${target.origin}/.well-known/oauth-protected-resource/mcp"`);
+    expect(challenge).toContain(
+      `resource_metadata="${target.origin}/.well-known/oauth-protected-resource/mcp"`,
+    );
 
     const stepped = await fullAuthFlow(target.issuer, target.mcpUrl, { scope: 'mcp:tools mcp:admin' });
     secrets.push(stepped.tokens.access_token, stepped.tokens.refresh_token);
     const init = await mcpPost(target.mcpUrl, stepped.tokens.access_token!, INITIALIZE);
-    const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
+    const headers = {
+      'mcp-session-id': init.headers.get('mcp-session-id')!,
+      'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+    };
     const ok = await readJsonRpc(
-      await mcpPost(target.mcpUrl, stepped.tokens.access_token!, { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'admin_echo', arguments: { text: 'root' } } }, headers),
+      await mcpPost(
+        target.mcpUrl,
+        stepped.tokens.access_token!,
+        {
+          jsonrpc: '2.0',
+          id: 8,
+          method: 'tools/call',
+          params: { name: 'admin_echo', arguments: { text: 'root' } },
+        },
+        headers,
+      ),
     );
     expect(ok.result).toEqual({ content: [{ type: 'text', text: 'root' }] });
   });
@@ -148,7 +242,12 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
   it('another client cannot use a session it does not own (404)', async () => {
     const other = await fullAuthFlow(target.issuer, target.mcpUrl);
     secrets.push(other.tokens.access_token);
-    const response = await mcpPost(target.mcpUrl, other.tokens.access_token!, { jsonrpc: '2.0', id: 1, method: 'ping' }, sessionHeaders);
+    const response = await mcpPost(
+      target.mcpUrl,
+      other.tokens.access_token!,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      sessionHeaders,
+    );
     expect(response.status).toBe(404);
   });
 
@@ -156,7 +255,12 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     const garbage = await mcpPost(target.mcpUrl, 'not-a-jwt', INITIALIZE);
     expect(garbage.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 3_100));
-    const expired = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 1, method: 'ping' }, sessionHeaders);
+    const expired = await mcpPost(
+      target.mcpUrl,
+      token,
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      sessionHeaders,
+    );
     expect(expired.status).toBe(401);
     const challenge = expired.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="invalid_token"');

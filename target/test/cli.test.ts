@@ -12,15 +12,26 @@ describe('command line', () => {
   it('flags win over env, env over the config file; bad numbers are named', async () => {
     const file = path.join(os.tmpdir(), `vigil-target-${process.pid}.json`);
     await writeFile(file, JSON.stringify({ port: 1111, loginMode: false, variant: { prm: 'root' } }));
-    const options = optionsFromCli(['--port', '2222', '--config', file], { PORT: '3333', LOGIN_MODE: 'true', REDIS_URL: 'redis://127.0.0.1:1' });
-    expect(options).toMatchObject({ port: 2222, loginMode: true, redisUrl: 'redis://127.0.0.1:1', variant: { prm: 'root' } });
+    const options = optionsFromCli(['--port', '2222', '--config', file], {
+      PORT: '3333',
+      LOGIN_MODE: 'true',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(options).toMatchObject({
+      port: 2222,
+      loginMode: true,
+      redisUrl: 'redis://127.0.0.1:1',
+      variant: { prm: 'root' },
+    });
     expect(optionsFromCli([], { TARGET_CONFIG: file })).toMatchObject({ port: 1111 });
     expect(() => optionsFromCli(['--port', 'eighty'], {})).toThrow('--port must be a number');
     expect(optionsFromCli(['--help'], {})).toBe('help');
   });
 
   it('the bin starts the server, prints where, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--port', '0', '--log-level', 'warn'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     const mcpUrl = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {

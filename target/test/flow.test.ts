@@ -48,7 +48,9 @@ describe('whole flow with login form, against real Redis', () => {
   });
 
   it('registration → login → token → initialize → tools → refresh rotation → DELETE session', async () => {
-    const { client, tokens, code, verifier } = await fullAuthFlow(target.issuer, target.mcpUrl, { login: USER });
+    const { client, tokens, code, verifier } = await fullAuthFlow(target.issuer, target.mcpUrl, {
+      login: USER,
+    });
     secrets.push(tokens.access_token, tokens.refresh_token, code, verifier);
     const claims = decodeJwt(tokens.access_token!);
     expect(claims.aud).toBe(target.mcpUrl);
@@ -62,35 +64,82 @@ describe('whole flow with login form, against real Redis', () => {
     expect(sessionId).toBeTruthy();
     expect((await readJsonRpc(init)).result).toMatchObject({ serverInfo: { name: 'vigil-target' } });
     const headers = { 'mcp-session-id': sessionId!, 'mcp-protocol-version': MCP_PROTOCOL_VERSION };
-    const initialized = await mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers);
+    const initialized = await mcpPost(
+      target.mcpUrl,
+      tokens.access_token!,
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      headers,
+    );
     expect(initialized.status).toBe(202);
-    const list = await readJsonRpc(await mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers));
+    const list = await readJsonRpc(
+      await mcpPost(
+        target.mcpUrl,
+        tokens.access_token!,
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+        headers,
+      ),
+    );
     const names = (list.result as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(['echo', 'health', 'simulate_upstream', 'admin_echo']));
     const call = await readJsonRpc(
-      await mcpPost(target.mcpUrl, tokens.access_token!, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hello' } } }, headers),
+      await mcpPost(
+        target.mcpUrl,
+        tokens.access_token!,
+        {
+          jsonrpc: '2.0',
+          id: 3,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { text: 'hello' } },
+        },
+        headers,
+      ),
     );
     expect(call.result).toEqual({ content: [{ type: 'text', text: 'hello' }] });
 
-    const refreshed = await tokenRequest(target.issuer, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: client.client_id });
+    const refreshed = await tokenRequest(target.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: client.client_id,
+    });
     expect(refreshed.status).toBe(200);
     secrets.push(refreshed.body.access_token, refreshed.body.refresh_token);
     expect(refreshed.body.refresh_token).toBeTruthy();
     expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
-    const reused = await tokenRequest(target.issuer, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: client.client_id });
+    const reused = await tokenRequest(target.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: client.client_id,
+    });
     expect(reused.status).toBe(400);
     expect(reused.body.error).toBe('invalid_grant');
 
-    const ping = await mcpPost(target.mcpUrl, refreshed.body.access_token!, { jsonrpc: '2.0', id: 4, method: 'ping' }, headers);
+    const ping = await mcpPost(
+      target.mcpUrl,
+      refreshed.body.access_token!,
+      { jsonrpc: '2.0', id: 4, method: 'ping' },
+      headers,
+    );
     expect(ping.status).toBe(200);
-    const ended = await fetch(target.mcpUrl, { method: 'DELETE', headers: { authorization: `Bearer ${refreshed.body.access_token}`, ...headers } });
+    const ended = await fetch(target.mcpUrl, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${refreshed.body.access_token}`, ...headers },
+    });
     expect(ended.status).toBe(200);
-    const afterEnd = await mcpPost(target.mcpUrl, refreshed.body.access_token!, { jsonrpc: '2.0', id: 5, method: 'ping' }, headers);
+    const afterEnd = await mcpPost(
+      target.mcpUrl,
+      refreshed.body.access_token!,
+      { jsonrpc: '2.0', id: 5, method: 'ping' },
+      headers,
+    );
     expect(afterEnd.status).toBe(404);
   });
 
   it('a wrong password shows the form again with 401 and issues no code', async () => {
-    await expect(fullAuthFlow(target.issuer, target.mcpUrl, { login: { username: USER.username, password: 'wrong-password-x' } })).rejects.toThrow(/login failed: 401/);
+    await expect(
+      fullAuthFlow(target.issuer, target.mcpUrl, {
+        login: { username: USER.username, password: 'wrong-password-x' },
+      }),
+    ).rejects.toThrow(/login failed: 401/);
   });
 
   it('revocation: a revoked refresh token is refused', async () => {
@@ -99,10 +148,18 @@ describe('whole flow with login form, against real Redis', () => {
     const revoked = await fetch(`${target.issuer}/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: tokens.refresh_token!, token_type_hint: 'refresh_token', client_id: client.client_id }),
+      body: new URLSearchParams({
+        token: tokens.refresh_token!,
+        token_type_hint: 'refresh_token',
+        client_id: client.client_id,
+      }),
     });
     expect(revoked.status).toBe(200);
-    const refused = await tokenRequest(target.issuer, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: client.client_id });
+    const refused = await tokenRequest(target.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: client.client_id,
+    });
     expect(refused.body.error).toBe('invalid_grant');
   });
 
@@ -111,9 +168,15 @@ describe('whole flow with login form, against real Redis', () => {
     expect(ready).toEqual({ status: 'ready', store: 'redis', storeReachable: true });
     const metrics = await (await fetch(target.metricsUrl)).text();
     expect(metrics).toMatch(/vigil_target_redis_operation_duration_seconds_count\{operation="set"\} [1-9]/);
-    expect(metrics).toMatch(/vigil_target_oauth_request_duration_seconds_count\{endpoint="token",grant="refresh_token",status="2xx"\} [1-9]/);
-    expect(metrics).toMatch(/vigil_target_mcp_request_duration_seconds_count\{method="tools\/call",transport="streamable_http"\} 1/);
-    expect(metrics).toMatch(/vigil_target_http_request_duration_seconds_count\{route="\/mcp",method="POST",status="2xx"\}/);
+    expect(metrics).toMatch(
+      /vigil_target_oauth_request_duration_seconds_count\{endpoint="token",grant="refresh_token",status="2xx"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /vigil_target_mcp_request_duration_seconds_count\{method="tools\/call",transport="streamable_http"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /vigil_target_http_request_duration_seconds_count\{route="\/mcp",method="POST",status="2xx"\}/,
+    );
     expect(metrics).toContain('process_resident_memory_bytes');
     expect(metrics).not.toMatch(/code=|state=|Bearer/);
   });

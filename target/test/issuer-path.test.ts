@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
-import { INITIALIZE, fullAuthFlow, mcpPost, readJsonRpc, tokenRequest, MCP_PROTOCOL_VERSION } from './helpers/oauth-flow.ts';
+import {
+  INITIALIZE,
+  fullAuthFlow,
+  mcpPost,
+  readJsonRpc,
+  tokenRequest,
+  MCP_PROTOCOL_VERSION,
+} from './helpers/oauth-flow.ts';
 
 /** The path-aware discovery URLs of an issuer at `<origin>/auth` (RFC 8414 §3.1, OpenID both ways). */
 const DISCOVERY_PATHS = {
@@ -23,7 +30,10 @@ async function started(variant: Partial<TargetVariant>): Promise<RunningTarget> 
 
 /** Every URL the document names except the issuer (an identifier, not an endpoint). */
 function advertisedEndpoints(metadata: Record<string, unknown>): Array<[string, string]> {
-  return Object.entries(metadata).filter((entry): entry is [string, string] => entry[0] !== 'issuer' && typeof entry[1] === 'string' && /^https?:/.test(entry[1]));
+  return Object.entries(metadata).filter(
+    (entry): entry is [string, string] =>
+      entry[0] !== 'issuer' && typeof entry[1] === 'string' && /^https?:/.test(entry[1]),
+  );
 }
 
 /**
@@ -35,7 +45,12 @@ async function answerStatus(url: string): Promise<number> {
   const get = await fetch(url, { redirect: 'manual' });
   await get.body?.cancel();
   if (get.status !== 404) return get.status;
-  const post = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+  const post = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+  });
   await post.body?.cancel();
   return post.status;
 }
@@ -47,7 +62,12 @@ async function callEcho(target: RunningTarget, accessToken: string) {
   const call = await mcpPost(
     target.mcpUrl,
     accessToken,
-    { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'under /auth' } } },
+    {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'under /auth' } },
+    },
     { 'mcp-session-id': sessionId, 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
   );
   return (await readJsonRpc(call)).result;
@@ -77,9 +97,24 @@ describe('an issuer with a path (/auth)', () => {
 
   it('asMetadata chooses which of the path-aware documents exist', async () => {
     const statuses = async (target: RunningTarget) =>
-      Object.fromEntries(await Promise.all(Object.entries(DISCOVERY_PATHS).map(async ([name, path]) => [name, (await fetch(`${target.origin}${path}`)).status])));
-    expect(await statuses(await started({ issuerPath: '/auth', asMetadata: 'oauth' }))).toEqual({ oauth: 200, openidInserted: 404, openidAppended: 404 });
-    expect(await statuses(await started({ issuerPath: '/auth', asMetadata: 'openid' }))).toEqual({ oauth: 404, openidInserted: 200, openidAppended: 200 });
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(DISCOVERY_PATHS).map(async ([name, path]) => [
+            name,
+            (await fetch(`${target.origin}${path}`)).status,
+          ]),
+        ),
+      );
+    expect(await statuses(await started({ issuerPath: '/auth', asMetadata: 'oauth' }))).toEqual({
+      oauth: 200,
+      openidInserted: 404,
+      openidAppended: 404,
+    });
+    expect(await statuses(await started({ issuerPath: '/auth', asMetadata: 'openid' }))).toEqual({
+      oauth: 404,
+      openidInserted: 200,
+      openidAppended: 200,
+    });
   });
 
   it('the full PKCE flow through the advertised endpoints gives a token the MCP endpoint accepts', async () => {
@@ -87,13 +122,21 @@ describe('an issuer with a path (/auth)', () => {
     const metadata = await (await fetch(`${target.origin}${DISCOVERY_PATHS.oauth}`)).json();
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     // fullAuthFlow calls <base>/register, /authorize, /token: with the issuer as base, exactly the advertised ones.
-    expect([metadata.registration_endpoint, metadata.authorization_endpoint, metadata.token_endpoint]).toEqual(
-      ['/register', '/authorize', '/token'].map((path) => `${target.issuer}${path}`),
-    );
+    expect([
+      metadata.registration_endpoint,
+      metadata.authorization_endpoint,
+      metadata.token_endpoint,
+    ]).toEqual(['/register', '/authorize', '/token'].map((path) => `${target.issuer}${path}`));
     const { client, tokens } = await fullAuthFlow(target.issuer, target.mcpUrl);
     expect(decodeJwt(tokens.access_token!)).toMatchObject({ iss: target.issuer, aud: target.mcpUrl });
-    expect(await callEcho(target, tokens.access_token!)).toEqual({ content: [{ type: 'text', text: 'under /auth' }] });
-    const refreshed = await tokenRequest(target.issuer, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: client.client_id });
+    expect(await callEcho(target, tokens.access_token!)).toEqual({
+      content: [{ type: 'text', text: 'under /auth' }],
+    });
+    const refreshed = await tokenRequest(target.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: client.client_id,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.access_token).toBeTruthy();
   });
@@ -111,6 +154,8 @@ describe('a 2025-03-26 server (no PRM) with an issuer path and no metadata at th
     expect((await fetch(`${target.origin}/.well-known/oauth-authorization-server`)).status).toBe(404);
     const { tokens } = await fullAuthFlow(target.origin, target.mcpUrl);
     expect(decodeJwt(tokens.access_token!)).toMatchObject({ iss: target.issuer, aud: target.mcpUrl });
-    expect(await callEcho(target, tokens.access_token!)).toEqual({ content: [{ type: 'text', text: 'under /auth' }] });
+    expect(await callEcho(target, tokens.access_token!)).toEqual({
+      content: [{ type: 'text', text: 'under /auth' }],
+    });
   });
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { RunningTarget } from '../src/index.ts';
 import { REDIRECT_URI, followAuthorization } from './helpers/oauth-flow.ts';
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
@@ -80,7 +84,11 @@ describe('the MCP SDK client with its OAuth provider', () => {
   let logs: () => string;
 
   beforeAll(async () => {
-    ({ target, logs } = await startCapturedTarget({ loginMode: true, users: [USER], accessTokenTtlSeconds: 2 }));
+    ({ target, logs } = await startCapturedTarget({
+      loginMode: true,
+      users: [USER],
+      accessTokenTtlSeconds: 2,
+    }));
   });
   afterAll(async () => {
     await target?.close();

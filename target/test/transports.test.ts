@@ -6,7 +6,15 @@ import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
-import { INITIALIZE, MCP_ACCEPT, REDIRECT_URI, fullAuthFlow, mcpPost, readJsonRpc, MCP_PROTOCOL_VERSION } from './helpers/oauth-flow.ts';
+import {
+  INITIALIZE,
+  MCP_ACCEPT,
+  REDIRECT_URI,
+  fullAuthFlow,
+  mcpPost,
+  readJsonRpc,
+  MCP_PROTOCOL_VERSION,
+} from './helpers/oauth-flow.ts';
 
 async function started(variant: Partial<TargetVariant> = {}) {
   const target = await startTarget({ port: 0, logLevel: 'silent', variant });
@@ -18,7 +26,9 @@ function openSocket(url: string, token?: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, 'mcp', token ? { headers: { authorization: `Bearer ${token}` } } : {});
     socket.once('open', () => resolve(socket));
-    socket.once('unexpected-response', (_req, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    socket.once('unexpected-response', (_req, response) =>
+      reject(new Error(`upgrade refused: ${response.statusCode}`)),
+    );
     socket.once('error', reject);
   });
 }
@@ -42,10 +52,23 @@ describe('transports of the default server', () => {
     await expect(openSocket(wsUrl)).rejects.toThrow(/401/);
     const socket = await openSocket(wsUrl, token);
     socket.send(JSON.stringify(INITIALIZE));
-    expect(await nextMessage(socket)).toMatchObject({ id: 1, result: { serverInfo: { name: 'vigil-target' } } });
+    expect(await nextMessage(socket)).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: 'vigil-target' } },
+    });
     socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'ws' } } }));
-    expect(await nextMessage(socket)).toMatchObject({ id: 2, result: { content: [{ type: 'text', text: 'ws' }] } });
+    socket.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'ws' } },
+      }),
+    );
+    expect(await nextMessage(socket)).toMatchObject({
+      id: 2,
+      result: { content: [{ type: 'text', text: 'ws' }] },
+    });
     socket.send('{not json');
     expect(await nextMessage(socket)).toMatchObject({ error: { code: -32700 } });
     const metrics = await (await fetch(target.metricsUrl)).text();
@@ -56,7 +79,10 @@ describe('transports of the default server', () => {
   it('legacy HTTP+SSE: the SDK SSE client connects to /sse and calls a tool', async () => {
     const authorization = `Bearer ${token}`;
     const transport = new SSEClientTransport(new URL(`${target.origin}/sse`), {
-      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } }) },
+      eventSourceInit: {
+        fetch: (url, init) =>
+          fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } }),
+      },
       requestInit: { headers: { authorization } },
     });
     const client = new Client({ name: 'legacy', version: '0' });
@@ -71,7 +97,12 @@ describe('transports of the default server', () => {
     const sessionId = init.headers.get('mcp-session-id')!;
     const controller = new AbortController();
     const stream = await fetch(target.mcpUrl, {
-      headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: MCP_ACCEPT,
+        'mcp-session-id': sessionId,
+        'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+      },
       signal: controller.signal,
     });
     expect(stream.status).toBe(200);
@@ -96,16 +127,26 @@ describe('variants', () => {
     const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
     expect(init.headers.get('content-type')).toContain('application/json');
     expect(init.headers.get('mcp-session-id')).toBeNull();
-    const call = await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } });
+    const call = await mcpPost(target.mcpUrl, token, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'x' } },
+    });
     expect((await readJsonRpc(call)).result).toEqual({ content: [{ type: 'text', text: 'x' }] });
-    const get = await fetch(target.mcpUrl, { headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT } });
+    const get = await fetch(target.mcpUrl, {
+      headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT },
+    });
     expect(get.status).toBe(405);
   });
 
   it('prm root / custom / none name the matching URL (or none) in the 401', async () => {
-    const challenge = async (target: RunningTarget) => (await fetch(target.mcpUrl, { method: 'POST' })).headers.get('www-authenticate') ?? '';
+    const challenge = async (target: RunningTarget) =>
+      (await fetch(target.mcpUrl, { method: 'POST' })).headers.get('www-authenticate') ?? '';
     const root = (await variant({ prm: 'root' })).target;
-    expect(await challenge(root)).toContain(`resource_metadata="${root.origin}/.well-known/oauth-protected-resource"`);
+    expect(await challenge(root)).toContain(
+      `resource_metadata="${root.origin}/.well-known/oauth-protected-resource"`,
+    );
     expect((await fetch(`${root.origin}/.well-known/oauth-protected-resource/mcp`)).status).toBe(404);
     const custom = (await variant({ prm: 'custom' })).target;
     expect(await challenge(custom)).toContain(`resource_metadata="${custom.origin}/prm-custom"`);
@@ -126,7 +167,12 @@ describe('variants', () => {
   });
 
   it('oauth-only metadata, a wrong PRM resource, no refresh tokens, no WebSocket', async () => {
-    const { target, token } = await variant({ asMetadata: 'oauth', prmResource: 'https://wrong.example/mcp', refreshTokens: false, websocket: false });
+    const { target, token } = await variant({
+      asMetadata: 'oauth',
+      prmResource: 'https://wrong.example/mcp',
+      refreshTokens: false,
+      websocket: false,
+    });
     expect((await fetch(`${target.origin}/.well-known/openid-configuration`)).status).toBe(404);
     expect((await fetch(`${target.origin}/.well-known/oauth-authorization-server`)).status).toBe(200);
     const prm = await (await fetch(`${target.origin}/.well-known/oauth-protected-resource/mcp`)).json();
@@ -145,7 +191,9 @@ describe('Client ID Metadata Documents (loopback http, for tests and demos)', ()
 
   beforeAll(async () => {
     target = await startTarget({ port: 0, logLevel: 'silent' });
-    documentServer = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(documentBody)));
+    documentServer = http.createServer((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify(documentBody)),
+    );
     await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
     clientId = `http://127.0.0.1:${(documentServer.address() as AddressInfo).port}/client.json`;
   });
@@ -157,7 +205,12 @@ describe('Client ID Metadata Documents (loopback http, for tests and demos)', ()
   it('advertises support and accepts the document URL as client_id without registration', async () => {
     const metadata = await (await fetch(`${target.origin}/.well-known/oauth-authorization-server`)).json();
     expect(metadata.client_id_metadata_document_supported).toBe(true);
-    documentBody = { client_id: clientId, client_name: 'cimd test', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' };
+    documentBody = {
+      client_id: clientId,
+      client_name: 'cimd test',
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+    };
     const { tokens } = await fullAuthFlow(target.issuer, target.mcpUrl, { client: { client_id: clientId } });
     expect(decodeJwt(tokens.access_token!).client_id).toBe(clientId);
   });
@@ -165,7 +218,10 @@ describe('Client ID Metadata Documents (loopback http, for tests and demos)', ()
   it('refuses a document whose client_id is not its own URL', async () => {
     const otherId = clientId.replace('client.json', 'other.json');
     documentBody = { client_id: 'http://127.0.0.1/not-me', redirect_uris: [REDIRECT_URI] };
-    const response = await fetch(`${target.issuer}/authorize?client_id=${encodeURIComponent(otherId)}&response_type=code`, { redirect: 'manual' });
+    const response = await fetch(
+      `${target.issuer}/authorize?client_id=${encodeURIComponent(otherId)}&response_type=code`,
+      { redirect: 'manual' },
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_client' });
   });

@@ -173,7 +173,8 @@ export async function remoteWrite(url: string, series: TimeSeries[]): Promise<vo
     },
     body: Buffer.from(encodeWriteRequest(series)),
   });
-  if (!response.ok) throw new Error(`remote write to ${url} failed: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`remote write to ${url} failed: ${response.status} ${await response.text()}`);
 }
 
 /** Run-wide labels the runner passes as `--tag` (RUN_LABELS). */
@@ -185,7 +186,9 @@ export interface K6RunLabels {
 }
 
 /** Per-sample tags (SAMPLE_TAGS) plus k6's `scenario` system tag. */
-export type K6SampleTags = Partial<Record<'scenario' | 'name' | 'step' | 'reason' | 'flow' | 'tool' | 'transport', string>>;
+export type K6SampleTags = Partial<
+  Record<'scenario' | 'name' | 'step' | 'reason' | 'flow' | 'tool' | 'transport', string>
+>;
 
 type SeriesState =
   | { kind: 'histogram'; labels: Record<string, string>; accumulator: NativeHistogramAccumulator }
@@ -216,7 +219,11 @@ export class K6RemoteWriteRun {
     return labels;
   }
 
-  private state<T extends SeriesState>(seriesName: string, tags: K6SampleTags, create: (labels: Record<string, string>) => T): T {
+  private state<T extends SeriesState>(
+    seriesName: string,
+    tags: K6SampleTags,
+    create: (labels: Record<string, string>) => T,
+  ): T {
     const labels = this.labelsFor(seriesName, tags);
     const key = JSON.stringify(sortedLabels(labels));
     let state = this.series.get(key);
@@ -232,23 +239,47 @@ export class K6RemoteWriteRun {
   trend(metric: K6MetricKey, valuesMs: readonly number[], tags: K6SampleTags = {}): this {
     const def = K6_METRICS[metric];
     if (def.type !== 'trend') throw new Error(`metric: ${metric} is not a Trend`);
-    const state = this.state(def.series, tags, (labels) => ({ kind: 'histogram' as const, labels, accumulator: new NativeHistogramAccumulator() }));
+    const state = this.state(def.series, tags, (labels) => ({
+      kind: 'histogram' as const,
+      labels,
+      accumulator: new NativeHistogramAccumulator(),
+    }));
     for (const value of valuesMs) state.accumulator.observe(value / 1000);
     return this;
   }
 
   /** Adds Rate samples: `passes` non-zero and `fails` zero values. */
-  rate(metric: K6MetricKey | 'checks' | 'httpReqFailed', passes: number, fails: number, tags: K6SampleTags = {}): this {
-    const seriesName = metric === 'checks' || metric === 'httpReqFailed' ? K6_BUILTIN_SERIES[metric] : K6_METRICS[metric].series;
-    const state = this.state(seriesName, tags, (labels) => ({ kind: 'rate' as const, labels, passes: 0, total: 0 }));
+  rate(
+    metric: K6MetricKey | 'checks' | 'httpReqFailed',
+    passes: number,
+    fails: number,
+    tags: K6SampleTags = {},
+  ): this {
+    const seriesName =
+      metric === 'checks' || metric === 'httpReqFailed'
+        ? K6_BUILTIN_SERIES[metric]
+        : K6_METRICS[metric].series;
+    const state = this.state(seriesName, tags, (labels) => ({
+      kind: 'rate' as const,
+      labels,
+      passes: 0,
+      total: 0,
+    }));
     state.passes += passes;
     state.total += passes + fails;
     return this;
   }
 
   /** Adds to a Counter (custom or built-in, e.g. `droppedIterations`). */
-  counter(metric: K6MetricKey | 'iterations' | 'droppedIterations' | 'httpReqs', increment: number, tags: K6SampleTags = {}): this {
-    const seriesName = metric in K6_BUILTIN_SERIES ? K6_BUILTIN_SERIES[metric as keyof typeof K6_BUILTIN_SERIES] : K6_METRICS[metric as K6MetricKey].series;
+  counter(
+    metric: K6MetricKey | 'iterations' | 'droppedIterations' | 'httpReqs',
+    increment: number,
+    tags: K6SampleTags = {},
+  ): this {
+    const seriesName =
+      metric in K6_BUILTIN_SERIES
+        ? K6_BUILTIN_SERIES[metric as keyof typeof K6_BUILTIN_SERIES]
+        : K6_METRICS[metric as K6MetricKey].series;
     const state = this.state(seriesName, tags, (labels) => ({ kind: 'value' as const, labels, value: 0 }));
     state.value += increment;
     return this;
@@ -256,7 +287,8 @@ export class K6RemoteWriteRun {
 
   /** Sets a Gauge (custom or built-in, e.g. `vus`). */
   gauge(metric: K6MetricKey | 'vus' | 'vusMax', value: number, tags: K6SampleTags = {}): this {
-    const seriesName = metric === 'vus' || metric === 'vusMax' ? K6_BUILTIN_SERIES[metric] : K6_METRICS[metric].series;
+    const seriesName =
+      metric === 'vus' || metric === 'vusMax' ? K6_BUILTIN_SERIES[metric] : K6_METRICS[metric].series;
     const state = this.state(seriesName, tags, (labels) => ({ kind: 'value' as const, labels, value: 0 }));
     state.value = value;
     return this;
@@ -280,7 +312,10 @@ function toTimeSeries(state: SeriesState, timestampMs: number): TimeSeries {
     case 'histogram':
       return { labels: state.labels, histograms: [state.accumulator.snapshot(timestampMs)] };
     case 'rate':
-      return { labels: state.labels, samples: [{ value: state.total === 0 ? 0 : state.passes / state.total, timestampMs }] };
+      return {
+        labels: state.labels,
+        samples: [{ value: state.total === 0 ? 0 : state.passes / state.total, timestampMs }],
+      };
     case 'value':
       return { labels: state.labels, samples: [{ value: state.value, timestampMs }] };
   }

@@ -11,9 +11,7 @@ describe('testkit services', () => {
 
   it('starts a real Prometheus and Alertmanager that answer queries', async () => {
     const prometheus = await startPrometheus({ config: 'global:\n  scrape_interval: 1s\n' });
-    const alertmanager = await startAlertmanager(
-      'route:\n  receiver: none\nreceivers:\n  - name: none\n',
-    );
+    const alertmanager = await startAlertmanager('route:\n  receiver: none\nreceivers:\n  - name: none\n');
     try {
       const result = await promQuery(prometheus.url, 'vector(42)');
       expect(result[0]?.value?.[1]).toBe('42');

@@ -23,18 +23,23 @@ export function fromZod(error: ZodError, prefix = ''): ApiError {
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = [...issue.path.map(String), ...keys.slice(0, 1)];
   const field = [prefix, ...path].filter(Boolean).join('.') || prefix || 'body';
-  const message = issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field}: ${issue.message}`;
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field}: ${issue.message}`;
   return new ApiError(400, 'invalid_field', message, field);
 }
 
 export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   if (error instanceof ApiError || error instanceof FieldError) {
-    return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });
+    return reply.code(error.status).send({
+      error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    });
   }
   const e = error as { statusCode?: number; code?: string; message?: string };
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     // Fastify's own 4xx: bad JSON, wrong content type, body too large.
-    return reply.code(e.statusCode).send({ error: { code: 'bad_request', message: e.message ?? 'bad request', field: 'body' } });
+    return reply
+      .code(e.statusCode)
+      .send({ error: { code: 'bad_request', message: e.message ?? 'bad request', field: 'body' } });
   }
   reply.log.error({ err: { message: e.message, code: e.code } }, 'request failed');
   return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });

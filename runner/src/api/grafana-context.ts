@@ -9,14 +9,18 @@ const ID_KEYS = ['userId', 'UserId', 'UserID', 'userID', 'id', 'sub'];
 
 function clean(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).replace(/[^\w@.\-+: ]/g, '').slice(0, 200);
+  const text = String(value)
+    .replace(/[^\w@.\-+: ]/g, '')
+    .slice(0, 200);
   return text === '' ? undefined : text;
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -28,7 +32,8 @@ export function parseGrafanaContext(header: string | string[] | undefined): Crea
   let payload = parseObject(raw);
   if (!payload) {
     const parts = raw.split('.');
-    if (parts.length === 3 && parts[1]) payload = parseObject(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    if (parts.length === 3 && parts[1])
+      payload = parseObject(Buffer.from(parts[1], 'base64url').toString('utf8'));
   }
   if (!payload) return null;
   const pick = (keys: string[]) => keys.map((k) => clean(payload![k])).find((v) => v !== undefined);

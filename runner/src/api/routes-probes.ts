@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { newId } from '../store/store.ts';
 import type { ProbeRecord } from '../store/types.ts';
 import { ApiError } from './errors.ts';
-import { idParams, jsonSchema, offsetPageSchema, probeCreateSchema, probePatchSchema, resultsListSchema } from './schemas.ts';
+import {
+  idParams,
+  jsonSchema,
+  offsetPageSchema,
+  probeCreateSchema,
+  probePatchSchema,
+  resultsListSchema,
+} from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './server.ts';
 
 export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -15,63 +22,116 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   const load = loaderById('probe', (id) => store.getProbe(id));
   const assertTarget = (targetId: string) => {
-    if (!store.getTarget(targetId)) throw new ApiError(400, 'invalid_field', `target ${targetId} does not exist`, 'targetId');
+    if (!store.getTarget(targetId))
+      throw new ApiError(400, 'invalid_field', `target ${targetId} does not exist`, 'targetId');
   };
   const assertNameFree = (name: string, selfId?: string) => {
     const other = store.probeByName(name);
-    if (other && other.id !== selfId) throw new ApiError(409, 'conflict', `a probe named ${name} already exists`, 'name');
+    if (other && other.id !== selfId)
+      throw new ApiError(409, 'conflict', `a probe named ${name} already exists`, 'name');
   };
 
-  app.get('/api/probes', { schema: { tags, summary: 'List probes with their last result', querystring: jsonSchema(offsetPageSchema) } }, async (req) => {
-    const { limit, offset } = parse(offsetPageSchema, req.query, 'query');
-    const page = store.listProbes(limit, offset);
-    return { items: page.items.map(view), total: page.total };
-  });
+  app.get(
+    '/api/probes',
+    {
+      schema: {
+        tags,
+        summary: 'List probes with their last result',
+        querystring: jsonSchema(offsetPageSchema),
+      },
+    },
+    async (req) => {
+      const { limit, offset } = parse(offsetPageSchema, req.query, 'query');
+      const page = store.listProbes(limit, offset);
+      return { items: page.items.map(view), total: page.total };
+    },
+  );
 
-  app.post('/api/probes', { schema: { tags, summary: 'Create a probe', body: jsonSchema(probeCreateSchema) } }, async (req, reply) => {
-    const body = parse(probeCreateSchema, req.body, 'body');
-    assertTarget(body.targetId);
-    assertNameFree(body.name);
-    const probe = store.insertProbe({ id: newId('prb'), ...body });
-    probes.sync(probe);
-    return reply.code(201).send(view(probe));
-  });
+  app.post(
+    '/api/probes',
+    { schema: { tags, summary: 'Create a probe', body: jsonSchema(probeCreateSchema) } },
+    async (req, reply) => {
+      const body = parse(probeCreateSchema, req.body, 'body');
+      assertTarget(body.targetId);
+      assertNameFree(body.name);
+      const probe = store.insertProbe({ id: newId('prb'), ...body });
+      probes.sync(probe);
+      return reply.code(201).send(view(probe));
+    },
+  );
 
-  app.get('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Get a probe with its last result' } }, async (req) => view(load(req.params)));
+  app.get(
+    '/api/probes/:id',
+    { schema: { tags, params: idParams, summary: 'Get a probe with its last result' } },
+    async (req) => view(load(req.params)),
+  );
 
-  app.patch('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Update a probe', body: jsonSchema(probePatchSchema) } }, async (req) => {
-    const probe = load(req.params);
-    const patch = parse(probePatchSchema, req.body, 'body');
-    if (patch.targetId !== undefined) assertTarget(patch.targetId);
-    if (patch.name !== undefined) assertNameFree(patch.name, probe.id);
-    const next = { ...probe, ...patch };
-    if (next.timeoutSeconds >= next.intervalSeconds)
-      throw new ApiError(400, 'invalid_field', 'timeoutSeconds must be shorter than intervalSeconds', 'timeoutSeconds');
-    const oldTarget = store.getTarget(probe.targetId);
-    if (oldTarget && (next.name !== probe.name || next.targetId !== probe.targetId)) probes.forget(probe, oldTarget.name);
-    const updated = store.updateProbe(next);
-    probes.sync(updated);
-    return view(updated);
-  });
+  app.patch(
+    '/api/probes/:id',
+    { schema: { tags, params: idParams, summary: 'Update a probe', body: jsonSchema(probePatchSchema) } },
+    async (req) => {
+      const probe = load(req.params);
+      const patch = parse(probePatchSchema, req.body, 'body');
+      if (patch.targetId !== undefined) assertTarget(patch.targetId);
+      if (patch.name !== undefined) assertNameFree(patch.name, probe.id);
+      const next = { ...probe, ...patch };
+      if (next.timeoutSeconds >= next.intervalSeconds)
+        throw new ApiError(
+          400,
+          'invalid_field',
+          'timeoutSeconds must be shorter than intervalSeconds',
+          'timeoutSeconds',
+        );
+      const oldTarget = store.getTarget(probe.targetId);
+      if (oldTarget && (next.name !== probe.name || next.targetId !== probe.targetId))
+        probes.forget(probe, oldTarget.name);
+      const updated = store.updateProbe(next);
+      probes.sync(updated);
+      return view(updated);
+    },
+  );
 
-  app.delete('/api/probes/:id', { schema: { tags, params: idParams, summary: 'Delete a probe and its results' } }, async (req, reply) => {
-    const probe = load(req.params);
-    probes.forget(probe, store.getTarget(probe.targetId)?.name ?? '');
-    store.deleteProbe(probe.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/probes/:id',
+    { schema: { tags, params: idParams, summary: 'Delete a probe and its results' } },
+    async (req, reply) => {
+      const probe = load(req.params);
+      probes.forget(probe, store.getTarget(probe.targetId)?.name ?? '');
+      store.deleteProbe(probe.id);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/api/probes/:id/run', { schema: { tags, params: idParams, summary: 'Run the probe once now and return its result' } }, async (req) => {
-    const probe = load(req.params);
-    const result = await probes.runOnce(probe.id);
-    return { result: result ?? null };
-  });
+  app.post(
+    '/api/probes/:id/run',
+    { schema: { tags, params: idParams, summary: 'Run the probe once now and return its result' } },
+    async (req) => {
+      const probe = load(req.params);
+      const result = await probes.runOnce(probe.id);
+      return { result: result ?? null };
+    },
+  );
 
-  app.get('/api/probes/:id/results', { schema: { tags, params: idParams, summary: 'Probe results, newest first', querystring: jsonSchema(resultsListSchema) } }, async (req) => {
-    const probe = load(req.params);
-    const q = parse(resultsListSchema, req.query, 'query');
-    const items = store.probeResults(probe.id, q.limit + 1, q.cursor !== undefined ? Number(q.cursor) : undefined);
-    const page = items.slice(0, q.limit);
-    return { items: page, nextCursor: items.length > q.limit ? String(page.at(-1)!.id) : null };
-  });
+  app.get(
+    '/api/probes/:id/results',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Probe results, newest first',
+        querystring: jsonSchema(resultsListSchema),
+      },
+    },
+    async (req) => {
+      const probe = load(req.params);
+      const q = parse(resultsListSchema, req.query, 'query');
+      const items = store.probeResults(
+        probe.id,
+        q.limit + 1,
+        q.cursor !== undefined ? Number(q.cursor) : undefined,
+      );
+      const page = items.slice(0, q.limit);
+      return { items: page, nextCursor: items.length > q.limit ? String(page.at(-1)!.id) : null };
+    },
+  );
 }

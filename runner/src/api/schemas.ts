@@ -12,7 +12,10 @@ const name = z
   .trim()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and use only letters, digits, _ . : -');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/,
+    'must start with a letter or digit and use only letters, digits, _ . : -',
+  );
 const id = z.string().min(1).max(64);
 const secret = (max: number) => z.string().max(max).nullable().optional();
 const text = (max: number) => z.string().max(max).nullable().optional();
@@ -25,9 +28,20 @@ const authFields = {
   clientPrivateKey: secret(16_384),
   scopes: text(1024),
   grant: z.enum(['authorization_code', 'client_credentials']).nullable().optional(),
-  tokenAuth: z.enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']).nullable().optional(),
-  clientKeyAlg: z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be a JWS algorithm such as ES256').nullable().optional(),
-  clientMetadataUrl: z.url({ protocol: /^https$/ }).max(2048).nullable().optional(),
+  tokenAuth: z
+    .enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+    .nullable()
+    .optional(),
+  clientKeyAlg: z
+    .string()
+    .regex(/^[A-Z0-9]{2,10}$/, 'must be a JWS algorithm such as ES256')
+    .nullable()
+    .optional(),
+  clientMetadataUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .nullable()
+    .optional(),
 };
 export const targetAuthSchema = z.strictObject(authFields);
 
@@ -64,7 +78,10 @@ export const probeCreateSchema = z
     timeoutSeconds: z.int().min(1).max(600).default(30),
     enabled: z.boolean().default(true),
   })
-  .refine((p) => p.timeoutSeconds < p.intervalSeconds, { path: ['timeoutSeconds'], message: 'must be shorter than intervalSeconds' });
+  .refine((p) => p.timeoutSeconds < p.intervalSeconds, {
+    path: ['timeoutSeconds'],
+    message: 'must be shorter than intervalSeconds',
+  });
 export const probePatchSchema = z.strictObject({
   name: name.optional(),
   targetId: id.optional(),
@@ -77,19 +94,31 @@ const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const offsetPageSchema = z.object({ limit, offset: z.coerce.number().int().min(0).default(0) });
 export const runListSchema = z.object({
   limit,
-  cursor: z.string().regex(/^\d{1,15}$/, 'must be a nextCursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a nextCursor from a previous page')
+    .optional(),
   scenario: z.string().max(64).optional(),
   target: z.string().max(64).optional(),
   status: z.enum(RUN_STATUSES).optional(),
   kind: z.enum(RUN_KINDS).optional(),
 });
-export const resultsListSchema = z.object({ limit, cursor: z.string().regex(/^\d{1,15}$/, 'must be a nextCursor').optional() });
+export const resultsListSchema = z.object({
+  limit,
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a nextCursor')
+    .optional(),
+});
 export const logTailSchema = z.object({ tail: z.coerce.number().int().min(1).max(5000).default(200) });
 export const idParamSchema = z.object({ id });
 
 /** JSON Schema for the OpenAPI document. */
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 }
 

@@ -74,20 +74,32 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(() => () => true);
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
-  app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     if (!needsToken(request, deps.config)) return;
     if (!tokenMatches(request.headers.authorization, deps.config.token)) {
       reply.header('www-authenticate', 'Bearer realm="vigil"');
-      return sendError(reply, new ApiError(401, 'unauthorized', 'missing or invalid bearer token', 'authorization'));
+      return sendError(
+        reply,
+        new ApiError(401, 'unauthorized', 'missing or invalid bearer token', 'authorization'),
+      );
     }
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Vigil runner API', version: '1.0.0', description: 'Runs k6 load tests and probes against OAuth-protected MCP servers.' },
+      info: {
+        title: 'Vigil runner API',
+        version: '1.0.0',
+        description: 'Runs k6 load tests and probes against OAuth-protected MCP servers.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

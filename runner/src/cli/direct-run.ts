@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { scenarioById, SCENARIO_IDS, validateOverrides, PROFILES, type Profile } from '@vigil/scenarios/catalog';
+import {
+  scenarioById,
+  SCENARIO_IDS,
+  validateOverrides,
+  PROFILES,
+  type Profile,
+} from '@vigil/scenarios/catalog';
 import { LocalEngine } from '../engine/local.ts';
 import { locateK6 } from '../engine/locate.ts';
 import { EngineUnavailable, type EngineOutcome } from '../engine/types.ts';
@@ -62,7 +68,8 @@ export function exitCodeFor(outcome: EngineOutcome): number {
 export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
   const scenario = scenarioById(o.scenario);
   if (!scenario) throw new UsageError(`unknown scenario ${o.scenario}; known: ${SCENARIO_IDS.join(', ')}`);
-  if (!(PROFILES as readonly string[]).includes(o.profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
+  if (!(PROFILES as readonly string[]).includes(o.profile))
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
   const { values, errors } = validateOverrides(scenario.id, parseSets(o.set));
   if (errors[0]) throw new UsageError(`${errors[0].field}: ${errors[0].message}`);
   let url: URL;
@@ -74,21 +81,45 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     throw error;
   }
   const env = o.env ?? process.env;
-  const secrets = { clientSecret: env.CLIENT_SECRET ?? '', loginPassword: env.LOGIN_PASSWORD ?? '', clientPrivateKey: env.CLIENT_PRIVATE_KEY ?? '' };
+  const secrets = {
+    clientSecret: env.CLIENT_SECRET ?? '',
+    loginPassword: env.LOGIN_PASSWORD ?? '',
+    clientPrivateKey: env.CLIENT_PRIVATE_KEY ?? '',
+  };
   const runId = `cli_${randomBytes(6).toString('hex')}`;
-  const meta: ReportMeta = { runId, scenario: scenario.id, profile: o.profile, target: url.host, status: 'error', exitCode: null, error: null };
+  const meta: ReportMeta = {
+    runId,
+    scenario: scenario.id,
+    profile: o.profile,
+    target: url.host,
+    status: 'error',
+    exitCode: null,
+    error: null,
+  };
   try {
     // Before the output folder exists: without k6 nothing ran, so there is nothing to report there.
     locateK6(o.k6Bin, env.PATH);
   } catch (error) {
     if (!(error instanceof EngineUnavailable)) throw error;
-    const outcome: EngineOutcome = { status: 'error', exitCode: null, summary: null, error: error.message, metricsDelivered: null };
+    const outcome: EngineOutcome = {
+      status: 'error',
+      exitCode: null,
+      summary: null,
+      error: error.message,
+      metricsDelivered: null,
+    };
     return { outcome, meta: { ...meta, error: error.message }, exitCode: EXIT.runError, outDir: null };
   }
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
   const planned = footprint(scenario, o.profile as Profile, values).durationMs;
-  const engine = new LocalEngine({ k6Bin: o.k6Bin, remoteWriteUrl: o.remoteWriteUrl, stopGraceMs: 10_000, parentEnv: env, scenariosDir: env.VIGIL_SCENARIOS_DIR });
+  const engine = new LocalEngine({
+    k6Bin: o.k6Bin,
+    remoteWriteUrl: o.remoteWriteUrl,
+    stopGraceMs: 10_000,
+    parentEnv: env,
+    scenariosDir: env.VIGIL_SCENARIOS_DIR,
+  });
   let outcome: EngineOutcome;
   try {
     const handle = await engine.start(
@@ -98,7 +129,13 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
         scenario,
         profile: o.profile,
         targetName: url.host,
-        env: scriptEnvFor({ mcpUrl: url.toString(), profile: o.profile, auth: o.auth, scenario, overrides: values }),
+        env: scriptEnvFor({
+          mcpUrl: url.toString(),
+          profile: o.profile,
+          auth: o.auth,
+          scenario,
+          overrides: values,
+        }),
         secretEnv: secretEnvFor(secrets),
         runDir: outDir,
         timeoutMs: (o.timeoutSeconds ?? 0) * 1000 || planned + 120_000,
@@ -113,11 +150,21 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     process.off('SIGTERM', stop);
   } catch (error) {
     if (!(error instanceof EngineUnavailable)) throw error;
-    outcome = { status: 'error', exitCode: null, summary: null, error: error.message, metricsDelivered: null };
+    outcome = {
+      status: 'error',
+      exitCode: null,
+      summary: null,
+      error: error.message,
+      metricsDelivered: null,
+    };
   }
   Object.assign(meta, { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error });
   writeFileSync(resolve(outDir, 'report.md'), markdownReport(outcome.summary, meta));
   writeFileSync(resolve(outDir, 'junit.xml'), junitXml(outcome.summary, meta));
-  if (!outcome.summary) writeFileSync(resolve(outDir, 'summary.json'), JSON.stringify({ error: outcome.error, status: outcome.status }, null, 2));
+  if (!outcome.summary)
+    writeFileSync(
+      resolve(outDir, 'summary.json'),
+      JSON.stringify({ error: outcome.error, status: outcome.status }, null, 2),
+    );
   return { outcome, meta, exitCode: exitCodeFor(outcome), outDir };
 }

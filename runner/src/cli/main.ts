@@ -27,8 +27,17 @@ function withK6Options(cmd: Command): Command {
     .option('--client-id <id>', 'pre-registered client id (secret: env CLIENT_SECRET, never a flag)')
     .option('--login-user <user>', 'login form user (password: env LOGIN_PASSWORD)')
     .option('--scope <scopes>', 'scopes to ask for')
-    .addOption(new Option('--grant <grant>', 'OAuth grant').choices(['authorization_code', 'client_credentials']))
-    .addOption(new Option('--token-auth <method>', 'token endpoint auth').choices(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']))
+    .addOption(
+      new Option('--grant <grant>', 'OAuth grant').choices(['authorization_code', 'client_credentials']),
+    )
+    .addOption(
+      new Option('--token-auth <method>', 'token endpoint auth').choices([
+        'none',
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ]),
+    )
     .option('--k6 <path>', 'k6 executable (default: env K6_BIN, else k6 on PATH)')
     .option('--remote-write <url>', 'Prometheus remote-write URL (default: env VIGIL_REMOTE_WRITE_URL)')
     .option('--timeout <seconds>', 'hard timeout in seconds', (v) => Number(v))
@@ -37,7 +46,8 @@ function withK6Options(cmd: Command): Command {
 
 function progressPrinter(label: string): ((f: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (fraction) => process.stderr.write(`\r${label} [${String(Math.round(fraction * 100)).padStart(3)}%]`);
+  return (fraction) =>
+    process.stderr.write(`\r${label} [${String(Math.round(fraction * 100)).padStart(3)}%]`);
 }
 
 async function runAndReport(options: DirectRunOptions, json: boolean, probeTable: boolean): Promise<number> {
@@ -48,20 +58,27 @@ async function runAndReport(options: DirectRunOptions, json: boolean, probeTable
   else {
     const probe: ProbeResult | undefined = outcome.summary?.probe;
     if (probeTable && probe) process.stdout.write(`${stepTable(probe)}\n`);
-    for (const t of outcome.summary?.thresholds ?? []) process.stdout.write(`${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}\n`);
+    for (const t of outcome.summary?.thresholds ?? [])
+      process.stdout.write(`${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}\n`);
     const where = result.outDir ? ` — reports in ${result.outDir}` : ' — nothing ran, no reports written';
     process.stdout.write(`${meta.status}${meta.error ? `: ${meta.error}` : ''}${where}\n`);
   }
-  if (probeTable && outcome.summary?.probe && !outcome.summary.probe.ok && result.exitCode === EXIT.ok) return EXIT.thresholdsFailed;
+  if (probeTable && outcome.summary?.probe && !outcome.summary.probe.ok && result.exitCode === EXIT.ok)
+    return EXIT.thresholdsFailed;
   return result.exitCode;
 }
 
 function k6Settings(opts: { k6?: string; remoteWrite?: string }) {
-  return { k6Bin: opts.k6 ?? process.env.K6_BIN ?? 'k6', remoteWriteUrl: opts.remoteWrite ?? process.env.VIGIL_REMOTE_WRITE_URL };
+  return {
+    k6Bin: opts.k6 ?? process.env.K6_BIN ?? 'k6',
+    remoteWriteUrl: opts.remoteWrite ?? process.env.VIGIL_REMOTE_WRITE_URL,
+  };
 }
 
 export function buildCli(): Command {
-  const program = new Command('vigil').description('Load-test and probe OAuth-protected MCP servers with k6').exitOverride();
+  const program = new Command('vigil')
+    .description('Load-test and probe OAuth-protected MCP servers with k6')
+    .exitOverride();
 
   program
     .command('serve')
@@ -121,7 +138,17 @@ export function buildCli(): Command {
       .option('--out <dir>', 'output folder', 'vigil-results'),
   ).action(async (scenario: string, opts) => {
     process.exitCode = await runAndReport(
-      { scenario, target: opts.target, profile: opts.profile, set: opts.set, out: opts.out, auth: authFrom(opts), timeoutSeconds: opts.timeout, progress: progressPrinter(scenario), ...k6Settings(opts) },
+      {
+        scenario,
+        target: opts.target,
+        profile: opts.profile,
+        set: opts.set,
+        out: opts.out,
+        auth: authFrom(opts),
+        timeoutSeconds: opts.timeout,
+        progress: progressPrinter(scenario),
+        ...k6Settings(opts),
+      },
       Boolean(opts.json),
       false,
     );
@@ -135,7 +162,16 @@ export function buildCli(): Command {
       .option('--out <dir>', 'output folder', 'vigil-probe'),
   ).action(async (opts) => {
     process.exitCode = await runAndReport(
-      { scenario: 'probe', target: opts.target, profile: 'smoke', set: [], out: opts.out, auth: authFrom(opts), timeoutSeconds: opts.timeout ?? 120, ...k6Settings(opts) },
+      {
+        scenario: 'probe',
+        target: opts.target,
+        profile: 'smoke',
+        set: [],
+        out: opts.out,
+        auth: authFrom(opts),
+        timeoutSeconds: opts.timeout ?? 120,
+        ...k6Settings(opts),
+      },
       Boolean(opts.json),
       true,
     );
@@ -146,14 +182,21 @@ export function buildCli(): Command {
     .description('list the scenarios, their parameters and profiles')
     .option('--json', 'print the catalog as JSON')
     .action((opts: { json?: boolean }) => {
-      if (opts.json) return void process.stdout.write(`${JSON.stringify(Object.values(SCENARIOS), null, 2)}\n`);
+      if (opts.json)
+        return void process.stdout.write(`${JSON.stringify(Object.values(SCENARIOS), null, 2)}\n`);
       for (const s of Object.values(SCENARIOS)) {
         process.stdout.write(`${s.id.padEnd(14)} ${s.kind.padEnd(6)} ${s.title}\n`);
         for (const p of s.parameters) {
-          const bounds = [p.min !== undefined ? `min ${p.min}` : '', p.max !== undefined ? `max ${p.max}` : '', p.default !== undefined ? `default ${p.default}` : '']
+          const bounds = [
+            p.min !== undefined ? `min ${p.min}` : '',
+            p.max !== undefined ? `max ${p.max}` : '',
+            p.default !== undefined ? `default ${p.default}` : '',
+          ]
             .filter(Boolean)
             .join(', ');
-          process.stdout.write(`    --set ${p.key}=<${p.type}>  ${p.description}${bounds ? ` (${bounds})` : ''}\n`);
+          process.stdout.write(
+            `    --set ${p.key}=<${p.type}>  ${p.description}${bounds ? ` (${bounds})` : ''}\n`,
+          );
         }
       }
       process.stdout.write(`profiles: ${PROFILES.join(', ')}\n`);
@@ -166,7 +209,8 @@ async function main(argv: string[]): Promise<void> {
     await buildCli().parseAsync(argv);
   } catch (error) {
     const e = error as { code?: string; exitCode?: number; message?: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+      process.exit(0);
     if (e.code?.startsWith('commander.')) process.exit(EXIT.usage);
     if (error instanceof UsageError) {
       process.stderr.write(`vigil: ${error.message}\n`);

@@ -11,7 +11,8 @@ export interface ReportMeta {
   error: string | null;
 }
 
-const fmt = (n: number | undefined, digits = 1) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : '–');
+const fmt = (n: number | undefined, digits = 1) =>
+  typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : '–';
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function stepTable(probe: ProbeResult): string {
@@ -31,13 +32,25 @@ export function markdownReport(summary: VigilSummary | null, meta: ReportMeta): 
   ];
   if (meta.error) lines.push(`- error: ${cell(meta.error)}`);
   if (!summary) return [...lines, '', 'No summary was written by the script.', ''].join('\n');
-  lines.push(`- duration: ${fmt(summary.durationMs / 1000)} s; checks: ${summary.checks.passes} passed, ${summary.checks.fails} failed`, '');
+  lines.push(
+    `- duration: ${fmt(summary.durationMs / 1000)} s; checks: ${summary.checks.passes} passed, ${summary.checks.fails} failed`,
+    '',
+  );
   lines.push('## Thresholds', '', '| metric | threshold | result |', '|---|---|---|');
-  for (const t of summary.thresholds) lines.push(`| ${cell(t.metric)} | \`${cell(t.expression)}\` | ${t.ok ? 'passed' : '**FAILED**'} |`);
-  lines.push('', '## Key metrics', '', '| metric | p50 | p95 | p99 | rate | count |', '|---|---:|---:|---:|---:|---:|');
+  for (const t of summary.thresholds)
+    lines.push(`| ${cell(t.metric)} | \`${cell(t.expression)}\` | ${t.ok ? 'passed' : '**FAILED**'} |`);
+  lines.push(
+    '',
+    '## Key metrics',
+    '',
+    '| metric | p50 | p95 | p99 | rate | count |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
   for (const [name, m] of Object.entries(summary.metrics).sort(([a], [b]) => a.localeCompare(b))) {
     const v = m.values;
-    lines.push(`| ${cell(name)} | ${fmt(v.med)} | ${fmt(v['p(95)'])} | ${fmt(v['p(99)'])} | ${fmt(v.rate, 3)} | ${fmt(v.count, 0)} |`);
+    lines.push(
+      `| ${cell(name)} | ${fmt(v.med)} | ${fmt(v['p(95)'])} | ${fmt(v['p(99)'])} | ${fmt(v.rate, 3)} | ${fmt(v.count, 0)} |`,
+    );
   }
   if (summary.probe) lines.push('', '## Probe steps', '', stepTable(summary.probe));
   lines.push('', 'Trend values in milliseconds.', '');
@@ -45,7 +58,12 @@ export function markdownReport(summary: VigilSummary | null, meta: ReportMeta): 
 }
 
 const xml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 /** One testcase per threshold (and per probe step); a failure element when not ok. */
 export function junitXml(summary: VigilSummary | null, meta: ReportMeta): string {
@@ -58,8 +76,14 @@ export function junitXml(summary: VigilSummary | null, meta: ReportMeta): string
     cases.push(`    <testcase classname="${xml(suite)}" name="${xml(name)}">${failure}</testcase>`);
   };
   if (!summary) add('summary', false, meta.error ?? 'the script wrote no summary');
-  for (const t of summary?.thresholds ?? []) add(`${t.metric}: ${t.expression}`, t.ok, `threshold ${t.expression} on ${t.metric} failed`);
-  for (const s of summary?.probe?.steps ?? []) add(`step ${s.step}`, s.ok || Boolean(s.skipped), `${s.reason ?? 'failed'}${s.detail ? `: ${s.detail}` : ''}`);
+  for (const t of summary?.thresholds ?? [])
+    add(`${t.metric}: ${t.expression}`, t.ok, `threshold ${t.expression} on ${t.metric} failed`);
+  for (const s of summary?.probe?.steps ?? [])
+    add(
+      `step ${s.step}`,
+      s.ok || Boolean(s.skipped),
+      `${s.reason ?? 'failed'}${s.detail ? `: ${s.detail}` : ''}`,
+    );
   if (summary && meta.status === 'error') add('run', false, meta.error ?? 'run error');
   const time = fmt((summary?.durationMs ?? 0) / 1000, 3);
   return [

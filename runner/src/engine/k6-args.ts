@@ -9,9 +9,15 @@ import type { RunSpec } from './types.ts';
 export const REMOTE_WRITE_OUTPUT = 'experimental-prometheus-rw';
 
 export function runTags(spec: RunSpec): Record<RunLabel, string> {
-  const tags: Record<RunLabel, string> = { testid: spec.runId, target: spec.targetName, profile: spec.profile, kind: spec.kind };
+  const tags: Record<RunLabel, string> = {
+    testid: spec.runId,
+    target: spec.targetName,
+    profile: spec.profile,
+    kind: spec.kind,
+  };
   // Compile-time and run-time guard that the catalog's label list and this map agree.
-  for (const label of RUN_LABELS) if (tags[label] === undefined) throw new Error(`missing run label ${label}`);
+  for (const label of RUN_LABELS)
+    if (tags[label] === undefined) throw new Error(`missing run label ${label}`);
   return tags;
 }
 
@@ -41,9 +47,11 @@ export function k6ChildEnv(
   remoteWriteUrl: string | undefined,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (parentEnv[name]) env[name] = parentEnv[name];
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'])
+    if (parentEnv[name]) env[name] = parentEnv[name];
   // K6_* lets operators configure k6 itself (e.g. K6_PROMETHEUS_RW_USERNAME) through the runner.
-  for (const [name, value] of Object.entries(parentEnv)) if (name.startsWith('K6_') && name !== 'K6_BIN') env[name] = value;
+  for (const [name, value] of Object.entries(parentEnv))
+    if (name.startsWith('K6_') && name !== 'K6_BIN') env[name] = value;
   env.K6_NO_USAGE_REPORT = 'true';
   if (remoteWriteUrl) {
     env.K6_PROMETHEUS_RW_SERVER_URL = remoteWriteUrl;

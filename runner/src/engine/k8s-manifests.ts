@@ -34,8 +34,13 @@ export function scenarioFiles(dir: string): Array<{ path: string; content: strin
       const full = join(folder, entry);
       const rel = relative(dir, full).split(sep).join('/');
       if (statSync(full).isDirectory()) {
-        if (rel === 'lib' || rel === 'catalog' || rel.startsWith('lib/') || rel.startsWith('catalog/')) walk(full);
-      } else if (/\.(ts|js|json)$/.test(entry) && !/\.test\./.test(entry) && !['package.json', 'tsconfig.json', 'tsconfig.k6.json', 'vitest.config.ts'].includes(rel)) {
+        if (rel === 'lib' || rel === 'catalog' || rel.startsWith('lib/') || rel.startsWith('catalog/'))
+          walk(full);
+      } else if (
+        /\.(ts|js|json)$/.test(entry) &&
+        !/\.test\./.test(entry) &&
+        !['package.json', 'tsconfig.json', 'tsconfig.k6.json', 'vitest.config.ts'].includes(rel)
+      ) {
         files.push({ path: rel, content: readFileSync(full, 'utf8') });
       }
     }
@@ -44,13 +49,24 @@ export function scenarioFiles(dir: string): Array<{ path: string; content: strin
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const labelsFor = (spec: RunSpec) => ({ 'app.kubernetes.io/managed-by': 'vigil', 'vigil.dev/testid': resourceName(spec.runId).slice(6) });
+const labelsFor = (spec: RunSpec) => ({
+  'app.kubernetes.io/managed-by': 'vigil',
+  'vigil.dev/testid': resourceName(spec.runId).slice(6),
+});
 
-export function scriptsConfigMap(spec: RunSpec, settings: KubernetesSettings, files: Array<{ path: string; content: string }>) {
+export function scriptsConfigMap(
+  spec: RunSpec,
+  settings: KubernetesSettings,
+  files: Array<{ path: string; content: string }>,
+) {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: resourceName(spec.runId, '-scripts'), namespace: settings.namespace, labels: labelsFor(spec) },
+    metadata: {
+      name: resourceName(spec.runId, '-scripts'),
+      namespace: settings.namespace,
+      labels: labelsFor(spec),
+    },
     // ConfigMap keys cannot hold '/', so files are keyed f0..fn and mounted back at their paths.
     data: Object.fromEntries(files.map((f, i) => [`f${i}`, f.content])),
   };
@@ -60,7 +76,11 @@ export function secretsSecret(spec: RunSpec, settings: KubernetesSettings) {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: resourceName(spec.runId, '-secrets'), namespace: settings.namespace, labels: labelsFor(spec) },
+    metadata: {
+      name: resourceName(spec.runId, '-secrets'),
+      namespace: settings.namespace,
+      labels: labelsFor(spec),
+    },
     type: 'Opaque',
     stringData: spec.secretEnv,
   };
@@ -74,10 +94,20 @@ export function testRunArguments(spec: RunSpec, settings: KubernetesSettings): s
   return args.join(' ');
 }
 
-export function testRunManifest(spec: RunSpec, settings: KubernetesSettings, files: Array<{ path: string; content: string }>) {
-  const env: Array<Record<string, unknown>> = Object.entries({ ...spec.env, [SUMMARY_FILE_ENV]: '/tmp/summary.json' }).map(([name, value]) => ({ name, value }));
+export function testRunManifest(
+  spec: RunSpec,
+  settings: KubernetesSettings,
+  files: Array<{ path: string; content: string }>,
+) {
+  const env: Array<Record<string, unknown>> = Object.entries({
+    ...spec.env,
+    [SUMMARY_FILE_ENV]: '/tmp/summary.json',
+  }).map(([name, value]) => ({ name, value }));
   for (const name of Object.keys(spec.secretEnv)) {
-    env.push({ name, valueFrom: { secretKeyRef: { name: resourceName(spec.runId, '-secrets'), key: name } } });
+    env.push({
+      name,
+      valueFrom: { secretKeyRef: { name: resourceName(spec.runId, '-secrets'), key: name } },
+    });
   }
   if (settings.remoteWriteUrl) {
     env.push({ name: 'K6_PROMETHEUS_RW_SERVER_URL', value: settings.remoteWriteUrl });
@@ -86,7 +116,10 @@ export function testRunManifest(spec: RunSpec, settings: KubernetesSettings, fil
   const volumes = [
     {
       name: 'scenarios',
-      configMap: { name: resourceName(spec.runId, '-scripts'), items: files.map((f, i) => ({ key: `f${i}`, path: f.path })) },
+      configMap: {
+        name: resourceName(spec.runId, '-scripts'),
+        items: files.map((f, i) => ({ key: `f${i}`, path: f.path })),
+      },
     },
   ];
   const volumeMounts = [{ name: 'scenarios', mountPath: SCRIPTS_MOUNT, readOnly: true }];

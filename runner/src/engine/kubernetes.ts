@@ -4,13 +4,38 @@
  * not mean the thresholds passed — and deletes what it created.
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { statusFromExitCode, type Engine, type EngineOutcome, type RunHandle, type RunHooks, type RunSpec } from './types.ts';
-import { resourceName, scenarioFiles, scriptsConfigMap, secretsSecret, testRunManifest, TESTRUN, type KubernetesSettings } from './k8s-manifests.ts';
+import {
+  statusFromExitCode,
+  type Engine,
+  type EngineOutcome,
+  type RunHandle,
+  type RunHooks,
+  type RunSpec,
+} from './types.ts';
+import {
+  resourceName,
+  scenarioFiles,
+  scriptsConfigMap,
+  secretsSecret,
+  testRunManifest,
+  TESTRUN,
+  type KubernetesSettings,
+} from './k8s-manifests.ts';
 import { scenariosDir } from './locate.ts';
 
 /** The parts of @kubernetes/client-node's APIs this engine calls (tests pass a test double). */
-export type CustomObjects = Pick<CustomObjectsApi, 'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'>;
-export type CoreApi = Pick<CoreV1Api, 'createNamespacedConfigMap' | 'createNamespacedSecret' | 'deleteNamespacedConfigMap' | 'deleteNamespacedSecret' | 'listNamespacedPod'>;
+export type CustomObjects = Pick<
+  CustomObjectsApi,
+  'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'
+>;
+export type CoreApi = Pick<
+  CoreV1Api,
+  | 'createNamespacedConfigMap'
+  | 'createNamespacedSecret'
+  | 'deleteNamespacedConfigMap'
+  | 'deleteNamespacedSecret'
+  | 'listNamespacedPod'
+>;
 
 export interface KubernetesEngineOptions extends KubernetesSettings {
   customObjects: CustomObjects;
@@ -31,9 +56,14 @@ interface TestRunStatus {
 }
 
 /** Outcome of a finished TestRun from its runner pods' container exit codes. */
-export function outcomeFromPods(pods: Array<{ status?: { containerStatuses?: Array<{ state?: { terminated?: { exitCode?: number } } }> } }>) {
-  const codes = pods.map((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode).filter((c): c is number => typeof c === 'number');
-  if (codes.length === 0) return { ...statusFromExitCode(null), exitCode: null, error: 'no runner pod reported an exit code' };
+export function outcomeFromPods(
+  pods: Array<{ status?: { containerStatuses?: Array<{ state?: { terminated?: { exitCode?: number } } }> } }>,
+) {
+  const codes = pods
+    .map((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode)
+    .filter((c): c is number => typeof c === 'number');
+  if (codes.length === 0)
+    return { ...statusFromExitCode(null), exitCode: null, error: 'no runner pod reported an exit code' };
   const worst = codes.find((c) => c !== 0 && c !== 99) ?? codes.find((c) => c === 99) ?? 0;
   return { ...statusFromExitCode(worst), exitCode: worst };
 }
@@ -52,7 +82,15 @@ export class KubernetesEngine implements Engine {
   async abandon(runId: string): Promise<void> {
     const { namespace, customObjects, core } = this.options;
     const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
-    await quiet(customObjects.deleteNamespacedCustomObject({ group: TESTRUN.group, version: TESTRUN.version, namespace, plural: TESTRUN.plural, name: resourceName(runId) }));
+    await quiet(
+      customObjects.deleteNamespacedCustomObject({
+        group: TESTRUN.group,
+        version: TESTRUN.version,
+        namespace,
+        plural: TESTRUN.plural,
+        name: resourceName(runId),
+      }),
+    );
     await quiet(core.deleteNamespacedConfigMap({ namespace, name: resourceName(runId, '-scripts') }));
     await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(runId, '-secrets') }));
   }
@@ -63,8 +101,12 @@ export class KubernetesEngine implements Engine {
     const name = resourceName(spec.runId);
     const ref = { group: TESTRUN.group, version: TESTRUN.version, namespace, plural: TESTRUN.plural, name };
     await core.createNamespacedConfigMap({ namespace, body: scriptsConfigMap(spec, this.options, files) });
-    if (Object.keys(spec.secretEnv).length > 0) await core.createNamespacedSecret({ namespace, body: secretsSecret(spec, this.options) });
-    await customObjects.createNamespacedCustomObject({ ...ref, body: testRunManifest(spec, this.options, files) });
+    if (Object.keys(spec.secretEnv).length > 0)
+      await core.createNamespacedSecret({ namespace, body: secretsSecret(spec, this.options) });
+    await customObjects.createNamespacedCustomObject({
+      ...ref,
+      body: testRunManifest(spec, this.options, files),
+    });
     hooks.onStarted?.({ pgid: null });
 
     let stopRequested = false;
@@ -75,13 +117,28 @@ export class KubernetesEngine implements Engine {
       const base = { summary: null, metricsDelivered: null };
       for (;;) {
         if (stopRequested) return { ...base, status: 'stopped', exitCode: null, error: null };
-        if (Date.now() > deadline) return { ...base, status: 'timeout', exitCode: null, error: `run exceeded its limit of ${Math.round(spec.timeoutMs / 1000)} s` };
+        if (Date.now() > deadline)
+          return {
+            ...base,
+            status: 'timeout',
+            exitCode: null,
+            error: `run exceeded its limit of ${Math.round(spec.timeoutMs / 1000)} s`,
+          };
         const testRun = (await customObjects.getNamespacedCustomObject(ref)) as TestRunStatus;
         const stage = testRun.status?.stage;
         if (stage === 'started') hooks.onProgress?.(0.5);
-        if (stage === 'error') return { ...base, status: 'error', exitCode: null, error: 'the k6-operator reported stage "error"' };
+        if (stage === 'error')
+          return {
+            ...base,
+            status: 'error',
+            exitCode: null,
+            error: 'the k6-operator reported stage "error"',
+          };
         if (stage === 'finished') {
-          const pods = await core.listNamespacedPod({ namespace, labelSelector: `k6_cr=${name},runner=true` });
+          const pods = await core.listNamespacedPod({
+            namespace,
+            labelSelector: `k6_cr=${name},runner=true`,
+          });
           const { status, exitCode, error } = outcomeFromPods(pods.items);
           return { ...base, status, exitCode, error };
         }
@@ -90,7 +147,13 @@ export class KubernetesEngine implements Engine {
     };
 
     const done = follow()
-      .catch((error: Error): EngineOutcome => ({ status: 'error', exitCode: null, summary: null, error: `kubernetes: ${error.message}`, metricsDelivered: null }))
+      .catch((error: Error): EngineOutcome => ({
+        status: 'error',
+        exitCode: null,
+        summary: null,
+        error: `kubernetes: ${error.message}`,
+        metricsDelivered: null,
+      }))
       .finally(cleanup);
     const stop = (reason = 'user') => {
       if (reason === 'timeout') deadline = 0;

@@ -10,7 +10,14 @@ import type { VigilSummary } from '@vigil/scenarios/catalog';
 import { scrub } from '../secrets.ts';
 import { k6Args, k6ChildEnv, summaryPath } from './k6-args.ts';
 import { locateK6, scriptPath } from './locate.ts';
-import { statusFromExitCode, type Engine, type EngineOutcome, type RunHandle, type RunHooks, type RunSpec } from './types.ts';
+import {
+  statusFromExitCode,
+  type Engine,
+  type EngineOutcome,
+  type RunHandle,
+  type RunHooks,
+  type RunSpec,
+} from './types.ts';
 
 export interface LocalEngineOptions {
   k6Bin: string;
@@ -89,8 +96,12 @@ export class LocalEngine implements Engine {
       if (progress) hooks.onProgress?.(Math.min(1, Number(progress[1]) / 100));
       if (REMOTE_WRITE_ERROR.test(line)) pushFailed = true;
     };
-    const stdoutDone = new Promise((r) => createInterface({ input: child.stdout! }).on('line', onLine).on('close', r));
-    const stderrDone = new Promise((r) => createInterface({ input: child.stderr! }).on('line', onLine).on('close', r));
+    const stdoutDone = new Promise((r) =>
+      createInterface({ input: child.stdout! }).on('line', onLine).on('close', r),
+    );
+    const stderrDone = new Promise((r) =>
+      createInterface({ input: child.stderr! }).on('line', onLine).on('close', r),
+    );
 
     const terminate = () => {
       if (pgid === null) return;
@@ -118,7 +129,8 @@ export class LocalEngine implements Engine {
       const mapped = statusFromExitCode(code);
       let status = mapped.status;
       let error = spawnError ? `could not start k6: ${spawnError.message}` : mapped.error;
-      if (timedOut) [status, error] = ['timeout', `run exceeded its limit of ${Math.round(spec.timeoutMs / 1000)} s`];
+      if (timedOut)
+        [status, error] = ['timeout', `run exceeded its limit of ${Math.round(spec.timeoutMs / 1000)} s`];
       else if (stopRequested) [status, error] = ['stopped', null];
       else if (status === 'passed' && summary && !summary.ok) status = 'failed';
       const reachableAfter = remoteWriteUrl ? await reachable(remoteWriteUrl) : true;

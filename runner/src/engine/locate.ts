@@ -5,7 +5,12 @@ import { EngineUnavailable } from './types.ts';
 
 /** Finds the k6 executable (K6_BIN or PATH) or explains what is missing. */
 export function locateK6(bin: string, path = process.env.PATH ?? ''): string {
-  const candidates = bin.includes('/') ? [bin] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, bin));
+  const candidates = bin.includes('/')
+    ? [bin]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, bin));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -28,6 +33,7 @@ export function scenariosDir(override?: string): string {
 
 export function scriptPath(script: string, dirOverride?: string): string {
   const path = join(scenariosDir(dirOverride), script);
-  if (!existsSync(path)) throw new EngineUnavailable(`scenario script ${script} not found in ${scenariosDir(dirOverride)}`);
+  if (!existsSync(path))
+    throw new EngineUnavailable(`scenario script ${script} not found in ${scenariosDir(dirOverride)}`);
   return path;
 }

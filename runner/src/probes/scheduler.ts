@@ -68,7 +68,13 @@ export class ProbeScheduler {
   private readonly waiting: Array<() => void> = [];
   private running = 0;
   private stopped = false;
-  readonly stats: SchedulerStats = { started: 0, skipped: 0, timedOut: 0, latenessMs: [], skippedByProbe: new Map() };
+  readonly stats: SchedulerStats = {
+    started: 0,
+    skipped: 0,
+    timedOut: 0,
+    latenessMs: [],
+    skippedByProbe: new Map(),
+  };
 
   constructor(
     private readonly execute: ProbeExecutor,

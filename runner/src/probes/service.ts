@@ -18,7 +18,8 @@ export const CONSECUTIVE_FAILURES_CAP = 100;
 export function probeResultFromRun(probeId: string, run: RunRecord): Omit<ProbeResultRecord, 'id'> {
   const walk = run.summary?.probe;
   const steps = walk?.steps ?? [];
-  const durationMs = steps.length > 0 ? steps.reduce((sum, s) => sum + s.durationMs, 0) : (run.summary?.durationMs ?? 0);
+  const durationMs =
+    steps.length > 0 ? steps.reduce((sum, s) => sum + s.durationMs, 0) : (run.summary?.durationMs ?? 0);
   return {
     probeId,
     runId: run.id,
@@ -44,11 +45,14 @@ export class ProbeService {
     private readonly log: Logger,
     options: { concurrency: number; clock?: Clock },
   ) {
-    this.scheduler = new ProbeScheduler((probe, signal) => this.runOnce(probe.id, signal).then(() => undefined), {
-      concurrency: options.concurrency,
-      clock: options.clock,
-      onTimeout: (probe) => this.log.warn({ probeId: probe.id }, 'probe run passed its hard timeout'),
-    });
+    this.scheduler = new ProbeScheduler(
+      (probe, signal) => this.runOnce(probe.id, signal).then(() => undefined),
+      {
+        concurrency: options.concurrency,
+        clock: options.clock,
+        onTimeout: (probe) => this.log.warn({ probeId: probe.id }, 'probe run passed its hard timeout'),
+      },
+    );
   }
 
   start(): void {
@@ -62,7 +66,11 @@ export class ProbeService {
   /** Call after every create/update: enabled probes are (re)scheduled, disabled ones dropped. */
   sync(probe: ProbeRecord): void {
     if (!probe.enabled) return this.scheduler.remove(probe.id);
-    const scheduled: ScheduledProbe = { id: probe.id, intervalSeconds: probe.intervalSeconds, timeoutSeconds: probe.timeoutSeconds };
+    const scheduled: ScheduledProbe = {
+      id: probe.id,
+      intervalSeconds: probe.intervalSeconds,
+      timeoutSeconds: probe.timeoutSeconds,
+    };
     this.scheduler.upsert(scheduled);
   }
 

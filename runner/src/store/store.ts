@@ -23,7 +23,8 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString('hex')}`;
 }
 
-const json = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
+const json = <T>(text: unknown, fallback: T): T =>
+  typeof text === 'string' ? (JSON.parse(text) as T) : fallback;
 const now = () => new Date().toISOString();
 
 function toTarget(row: Row): TargetRecord {
@@ -109,7 +110,22 @@ export interface RunFilter {
   limit: number;
 }
 
-export type NewRun = Omit<RunRecord, 'seq' | 'status' | 'progress' | 'exitCode' | 'thresholds' | 'summary' | 'metricsDelivered' | 'error' | 'baseline' | 'pgid' | 'createdAt' | 'startedAt' | 'finishedAt'>;
+export type NewRun = Omit<
+  RunRecord,
+  | 'seq'
+  | 'status'
+  | 'progress'
+  | 'exitCode'
+  | 'thresholds'
+  | 'summary'
+  | 'metricsDelivered'
+  | 'error'
+  | 'baseline'
+  | 'pgid'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
 
 const RUN_COLUMNS: Partial<Record<keyof RunRecord, string>> = {
   status: 'status',
@@ -151,15 +167,34 @@ export class Store {
   insertTarget(t: Omit<TargetRecord, 'createdAt' | 'updatedAt'>): TargetRecord {
     const at = now();
     this.db
-      .prepare('INSERT INTO targets (id, name, mcp_url, auth_json, sealed_secrets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(t.id, t.name, t.mcpUrl, JSON.stringify({ ...t.auth, secretFields: t.secretFields }), t.sealedSecrets, at, at);
+      .prepare(
+        'INSERT INTO targets (id, name, mcp_url, auth_json, sealed_secrets, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        t.id,
+        t.name,
+        t.mcpUrl,
+        JSON.stringify({ ...t.auth, secretFields: t.secretFields }),
+        t.sealedSecrets,
+        at,
+        at,
+      );
     return this.getTarget(t.id)!;
   }
 
   updateTarget(t: TargetRecord): TargetRecord {
     this.db
-      .prepare('UPDATE targets SET name = ?, mcp_url = ?, auth_json = ?, sealed_secrets = ?, updated_at = ? WHERE id = ?')
-      .run(t.name, t.mcpUrl, JSON.stringify({ ...t.auth, secretFields: t.secretFields }), t.sealedSecrets, now(), t.id);
+      .prepare(
+        'UPDATE targets SET name = ?, mcp_url = ?, auth_json = ?, sealed_secrets = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(
+        t.name,
+        t.mcpUrl,
+        JSON.stringify({ ...t.auth, secretFields: t.secretFields }),
+        t.sealedSecrets,
+        now(),
+        t.id,
+      );
     return this.getTarget(t.id)!;
   }
 
@@ -172,7 +207,9 @@ export class Store {
   }
 
   listTargets(limit: number, offset: number): { items: TargetRecord[]; total: number } {
-    const rows = this.db.prepare('SELECT * FROM targets ORDER BY created_at, id LIMIT ? OFFSET ?').all(limit, offset) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM targets ORDER BY created_at, id LIMIT ? OFFSET ?')
+      .all(limit, offset) as Row[];
     const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM targets').get() as { n: number };
     return { items: rows.map(toTarget), total: n };
   }
@@ -214,7 +251,8 @@ export class Store {
       sets.push(`${column} = ?`);
       values.push(columnValue(key, value));
     }
-    if (sets.length > 0) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    if (sets.length > 0)
+      this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     return this.getRun(id);
   }
 
@@ -236,8 +274,11 @@ export class Store {
     if (filter.beforeSeq !== undefined) add('seq < ?', filter.beforeSeq);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // Listing skips the summary blob: the summary comes back reduced to the probe steps the list view shows.
-    const columns = "seq, id, kind, scenario, target_id, target_name, target_url, profile, overrides_json, engine, status, progress, exit_code, thresholds_json, json_extract(summary_json, '$.probe.steps') AS steps_json, metrics_delivered, error, created_by_json, baseline, pgid, probe_id, created_at, started_at, finished_at";
-    const rows = this.db.prepare(`SELECT ${columns} FROM runs ${clause} ORDER BY seq DESC LIMIT ?`).all(...values, filter.limit) as Row[];
+    const columns =
+      "seq, id, kind, scenario, target_id, target_name, target_url, profile, overrides_json, engine, status, progress, exit_code, thresholds_json, json_extract(summary_json, '$.probe.steps') AS steps_json, metrics_delivered, error, created_by_json, baseline, pgid, probe_id, created_at, started_at, finished_at";
+    const rows = this.db
+      .prepare(`SELECT ${columns} FROM runs ${clause} ORDER BY seq DESC LIMIT ?`)
+      .all(...values, filter.limit) as Row[];
     return rows.map((row) => {
       const run = toRun(row);
       const steps = json<StepResult[] | null>(row.steps_json, null);
@@ -247,7 +288,9 @@ export class Store {
 
   runsWithStatus(statuses: readonly RunStatus[]): RunRecord[] {
     const marks = statuses.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY seq`).all(...statuses) as Row[]).map(toRun);
+    return (
+      this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY seq`).all(...statuses) as Row[]
+    ).map(toRun);
   }
 
   countActiveLoadRuns(): number {
@@ -267,16 +310,29 @@ export class Store {
   }
 
   baselineFor(scenario: string, targetName: string): RunRecord | undefined {
-    return this.one('SELECT * FROM runs WHERE scenario = ? AND target_name = ? AND baseline = 1', toRun, scenario, targetName);
+    return this.one(
+      'SELECT * FROM runs WHERE scenario = ? AND target_name = ? AND baseline = 1',
+      toRun,
+      scenario,
+      targetName,
+    );
   }
 
   addEvent(runId: string, type: string, message: string): void {
-    this.db.prepare('INSERT INTO run_events (run_id, at, type, message) VALUES (?, ?, ?, ?)').run(runId, now(), type, message);
+    this.db
+      .prepare('INSERT INTO run_events (run_id, at, type, message) VALUES (?, ?, ?, ?)')
+      .run(runId, now(), type, message);
   }
 
   events(runId: string): RunEvent[] {
     const rows = this.db.prepare('SELECT * FROM run_events WHERE run_id = ? ORDER BY id').all(runId) as Row[];
-    return rows.map((r) => ({ id: Number(r.id), runId: String(r.run_id), at: String(r.at), type: String(r.type), message: String(r.message) }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      runId: String(r.run_id),
+      at: String(r.at),
+      type: String(r.type),
+      message: String(r.message),
+    }));
   }
 
   // --- probes
@@ -292,7 +348,9 @@ export class Store {
 
   updateProbe(p: ProbeRecord): ProbeRecord {
     this.db
-      .prepare('UPDATE probes SET name = ?, target_id = ?, interval_seconds = ?, timeout_seconds = ?, enabled = ?, updated_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE probes SET name = ?, target_id = ?, interval_seconds = ?, timeout_seconds = ?, enabled = ?, updated_at = ? WHERE id = ?',
+      )
       .run(p.name, p.targetId, p.intervalSeconds, p.timeoutSeconds, p.enabled ? 1 : 0, now(), p.id);
     return this.getProbe(p.id)!;
   }
@@ -306,7 +364,9 @@ export class Store {
   }
 
   listProbes(limit = 1000, offset = 0): { items: ProbeRecord[]; total: number } {
-    const rows = this.db.prepare('SELECT * FROM probes ORDER BY created_at, id LIMIT ? OFFSET ?').all(limit, offset) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM probes ORDER BY created_at, id LIMIT ? OFFSET ?')
+      .all(limit, offset) as Row[];
     const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM probes').get() as { n: number };
     return { items: rows.map(toProbe), total: n };
   }
@@ -328,7 +388,18 @@ export class Store {
         `INSERT INTO probe_results (probe_id, run_id, at, ok, status, duration_ms, failed_step, steps_json, tools_hash, token_expires_in)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.probeId, r.runId, r.at, r.ok ? 1 : 0, r.status, r.durationMs, r.failedStep, JSON.stringify(r.steps), r.toolsHash, r.tokenExpiresInSeconds);
+      .run(
+        r.probeId,
+        r.runId,
+        r.at,
+        r.ok ? 1 : 0,
+        r.status,
+        r.durationMs,
+        r.failedStep,
+        JSON.stringify(r.steps),
+        r.toolsHash,
+        r.tokenExpiresInSeconds,
+      );
     return { ...r, id: Number(info.lastInsertRowid) };
   }
 
@@ -349,7 +420,9 @@ export class Store {
     return this.db.transaction(() => {
       const ids = (
         this.db
-          .prepare("SELECT id FROM runs WHERE created_at < ? AND baseline = 0 AND status NOT IN ('queued', 'running')")
+          .prepare(
+            "SELECT id FROM runs WHERE created_at < ? AND baseline = 0 AND status NOT IN ('queued', 'running')",
+          )
           .all(cutoff) as Array<{ id: string }>
       ).map((r) => r.id);
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');

@@ -1,6 +1,15 @@
 import type { ProbeResult, ThresholdResult, VigilSummary } from '@vigil/scenarios/catalog';
 
-export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'error', 'stopped', 'interrupted', 'timeout'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'passed',
+  'failed',
+  'error',
+  'stopped',
+  'interrupted',
+  'timeout',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 export const ENGINES = ['local', 'kubernetes'] as const;

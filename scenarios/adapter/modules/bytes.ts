@@ -13,7 +13,8 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
 /** A host-realm copy of an ArrayBuffer, TypedArray or DataView of any realm; undefined for anything else. */
 export function hostBytes(value: unknown): Uint8Array | undefined {
   if (isArrayBuffer(value)) return new Uint8Array(new Uint8Array(value));
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
   return undefined;
 }
 
@@ -22,7 +23,9 @@ export function toBytes(input: unknown, field: string): Buffer {
   if (typeof input === 'string') return Buffer.from(input, 'utf8');
   const bytes = hostBytes(input);
   if (bytes) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new TypeError(`${field}: expected a string, an ArrayBuffer, a TypedArray or a DataView, got ${Object.prototype.toString.call(input)}`);
+  throw new TypeError(
+    `${field}: expected a string, an ArrayBuffer, a TypedArray or a DataView, got ${Object.prototype.toString.call(input)}`,
+  );
 }
 
 export function isBinary(value: unknown): boolean {
@@ -48,5 +51,7 @@ export function toHostBufferSources(value: unknown, depth = 0): unknown {
   if (depth >= MAX_ARGUMENT_DEPTH || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item: unknown) => toHostBufferSources(item, depth + 1));
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toHostBufferSources(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, toHostBufferSources(item, depth + 1)]),
+  );
 }

@@ -39,10 +39,15 @@ function domainMatches(cookie: StoredCookie, host: string): boolean {
 
 function pathMatches(cookiePath: string, requestPath: string): boolean {
   if (requestPath === cookiePath) return true;
-  return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/');
+  return (
+    requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/')
+  );
 }
 
-export function parseSetCookie(header: string, url: URL): { stored: StoredCookie; reported: ResponseCookie } | undefined {
+export function parseSetCookie(
+  header: string,
+  url: URL,
+): { stored: StoredCookie; reported: ResponseCookie } | undefined {
   const [pair, ...attributes] = header.split(';');
   const eq = pair?.indexOf('=') ?? -1;
   if (!pair || eq <= 0) return undefined;
@@ -78,7 +83,16 @@ export function parseSetCookie(header: string, url: URL): { stored: StoredCookie
   }
   return {
     stored,
-    reported: { name: stored.name, value: stored.value, domain: stored.hostOnly ? '' : stored.domain, path: stored.path, httpOnly: stored.httpOnly, secure: stored.secure, maxAge, expires },
+    reported: {
+      name: stored.name,
+      value: stored.value,
+      domain: stored.hostOnly ? '' : stored.domain,
+      path: stored.path,
+      httpOnly: stored.httpOnly,
+      secure: stored.secure,
+      maxAge,
+      expires,
+    },
   };
 }
 
@@ -86,7 +100,9 @@ export class CookieJar {
   private cookies: StoredCookie[] = [];
 
   store(cookie: StoredCookie): void {
-    this.cookies = this.cookies.filter((c) => !(c.name === cookie.name && c.domain === cookie.domain && c.path === cookie.path));
+    this.cookies = this.cookies.filter(
+      (c) => !(c.name === cookie.name && c.domain === cookie.domain && c.path === cookie.path),
+    );
     if (cookie.expiresAt === undefined || cookie.expiresAt > Date.now()) this.cookies.push(cookie);
   }
 
@@ -106,7 +122,18 @@ export class CookieJar {
         for (const c of this.matching(new URL(url))) (result[c.name] ??= []).push(c.value);
         return result;
       },
-      set: (url: string, name: string, value: string, options: { domain?: string; path?: string; secure?: boolean; http_only?: boolean; max_age?: number } = {}) => {
+      set: (
+        url: string,
+        name: string,
+        value: string,
+        options: {
+          domain?: string;
+          path?: string;
+          secure?: boolean;
+          http_only?: boolean;
+          max_age?: number;
+        } = {},
+      ) => {
         const target = new URL(url);
         this.store({
           name,

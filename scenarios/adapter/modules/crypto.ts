@@ -25,7 +25,8 @@ function nodeAlgorithm(name: unknown): string {
 type Base64Variant = 'std' | 'rawstd' | 'url' | 'rawurl';
 
 export function base64Encode(bytes: Buffer, variant: Base64Variant): string {
-  const padded = variant === 'url' || variant === 'rawurl' ? bytes.toString('base64url') : bytes.toString('base64');
+  const padded =
+    variant === 'url' || variant === 'rawurl' ? bytes.toString('base64url') : bytes.toString('base64');
   if (variant === 'url') return padded + '='.repeat((4 - (padded.length % 4)) % 4);
   if (variant === 'rawstd') return padded.replace(/=+$/, '');
   return padded;
@@ -45,7 +46,8 @@ function base64Decode(text: string, variant: Base64Variant): Buffer {
 
 function variantOf(encoding: unknown): Base64Variant {
   const variant = encoding ?? 'std';
-  if (!['std', 'rawstd', 'url', 'rawurl'].includes(variant as string)) throw new Error(`unknown base64 encoding "${String(encoding)}"`);
+  if (!['std', 'rawstd', 'url', 'rawurl'].includes(variant as string))
+    throw new Error(`unknown base64 encoding "${String(encoding)}"`);
   return variant as Base64Variant;
 }
 
@@ -74,7 +76,9 @@ export function createCryptoModule(runtime: Runtime) {
     }
   };
   const hash = (algorithm: string) => (input: unknown, encoding: unknown) =>
-    guard(() => output(createHash(nodeAlgorithm(algorithm)).update(toBytes(input, 'input')).digest(), encoding));
+    guard(() =>
+      output(createHash(nodeAlgorithm(algorithm)).update(toBytes(input, 'input')).digest(), encoding),
+    );
   const hasher = (make: () => ReturnType<typeof createHash>) => {
     const state = make();
     return {
@@ -93,12 +97,27 @@ export function createCryptoModule(runtime: Runtime) {
     sha512_256: hash('sha512_256'),
     ripemd160: hash('ripemd160'),
     hmac: (algorithm: unknown, secret: unknown, input: unknown, encoding: unknown) =>
-      guard(() => output(createHmac(nodeAlgorithm(algorithm), toBytes(secret, 'secret')).update(toBytes(input, 'input')).digest(), encoding)),
+      guard(() =>
+        output(
+          createHmac(nodeAlgorithm(algorithm), toBytes(secret, 'secret'))
+            .update(toBytes(input, 'input'))
+            .digest(),
+          encoding,
+        ),
+      ),
     createHash: (algorithm: unknown) => guard(() => hasher(() => createHash(nodeAlgorithm(algorithm)))),
     createHMAC: (algorithm: unknown, secret: unknown) =>
-      guard(() => hasher(() => createHmac(nodeAlgorithm(algorithm), toBytes(secret, 'secret')) as unknown as ReturnType<typeof createHash>)),
+      guard(() =>
+        hasher(
+          () =>
+            createHmac(nodeAlgorithm(algorithm), toBytes(secret, 'secret')) as unknown as ReturnType<
+              typeof createHash
+            >,
+        ),
+      ),
     randomBytes: (size: unknown) => {
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw runtime.error('randomBytes: size must be a non-negative integer');
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0)
+        throw runtime.error('randomBytes: size must be a non-negative integer');
       return runtime.toScriptArrayBuffer(nodeRandomBytes(size));
     },
   };

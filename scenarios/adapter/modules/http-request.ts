@@ -54,7 +54,8 @@ function multipartEncode(fields: Record<string, unknown>): { body: Buffer; conte
   const boundary = randomBytes(16).toString('hex');
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    const file = value && typeof value === 'object' && FILE_DATA in value ? (value as unknown as FileData) : undefined;
+    const file =
+      value && typeof value === 'object' && FILE_DATA in value ? (value as unknown as FileData) : undefined;
     const disposition = file
       ? `form-data; name="${name}"; filename="${file.filename ?? 'file'}"\r\nContent-Type: ${file.content_type ?? 'application/octet-stream'}`
       : `form-data; name="${name}"`;
@@ -77,7 +78,8 @@ function encodeBody(body: unknown, headers: Map<string, [string, string]>): Buff
     if (!headers.has('content-type')) headers.set('content-type', ['Content-Type', encoded.contentType]);
     return encoded.body;
   }
-  if (!headers.has('content-type')) headers.set('content-type', ['Content-Type', 'application/x-www-form-urlencoded']);
+  if (!headers.has('content-type'))
+    headers.set('content-type', ['Content-Type', 'application/x-www-form-urlencoded']);
   return Buffer.from(formEncode(fields));
 }
 
@@ -100,7 +102,8 @@ export function parseTarget(input: unknown): { url: URL; nameTag: string | undef
   } catch {
     throw new Error(`parse "${text}": invalid URI for request`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${url.protocol.slice(0, -1)}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`unsupported protocol scheme "${url.protocol.slice(0, -1)}"`);
   return { url, nameTag: isHttpUrl ? (input as HttpUrl).name : undefined };
 }
 
@@ -125,15 +128,21 @@ export function prepareRequest(
   }
   if (!headers.has('user-agent')) headers.set('user-agent', ['User-Agent', defaults.userAgent]);
   if (url.username && !headers.has('authorization')) {
-    const credentials = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    const credentials = Buffer.from(
+      `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+    ).toString('base64');
     headers.set('authorization', ['Authorization', `Basic ${credentials}`]);
     url.username = '';
     url.password = '';
   }
   const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries((p.tags as Record<string, unknown>) ?? {})) tags[key] = String(value);
-  const responseType = (p.responseType as PreparedRequest['responseType'] | undefined) ?? (defaults.discardResponseBodies ? 'none' : 'text');
-  if (!['text', 'binary', 'none'].includes(responseType)) throw new Error(`params.responseType: invalid value "${String(responseType)}"`);
+  for (const [key, value] of Object.entries((p.tags as Record<string, unknown>) ?? {}))
+    tags[key] = String(value);
+  const responseType =
+    (p.responseType as PreparedRequest['responseType'] | undefined) ??
+    (defaults.discardResponseBodies ? 'none' : 'text');
+  if (!['text', 'binary', 'none'].includes(responseType))
+    throw new Error(`params.responseType: invalid value "${String(responseType)}"`);
   return {
     method: String(method).toUpperCase(),
     url,
@@ -141,7 +150,8 @@ export function prepareRequest(
     headers,
     body: encodeBody(body, headers),
     timeoutMs: timeoutOf(p.timeout),
-    maxRedirects: typeof p.redirects === 'number' ? p.redirects : (defaults.maxRedirects ?? DEFAULT_MAX_REDIRECTS),
+    maxRedirects:
+      typeof p.redirects === 'number' ? p.redirects : (defaults.maxRedirects ?? DEFAULT_MAX_REDIRECTS),
     responseType,
     tags,
   };
@@ -161,7 +171,8 @@ export function redirectHop(current: PreparedRequest, status: number, location: 
     headers.delete('content-type');
     headers.delete('content-length');
   }
-  const sameDomain = next.hostname === current.url.hostname || next.hostname.endsWith(`.${current.url.hostname}`);
+  const sameDomain =
+    next.hostname === current.url.hostname || next.hostname.endsWith(`.${current.url.hostname}`);
   if (!sameDomain) for (const name of SENSITIVE_ON_CROSS_DOMAIN) headers.delete(name);
   return { ...current, method, url: next, headers, body };
 }
@@ -169,5 +180,7 @@ export function redirectHop(current: PreparedRequest, status: number, location: 
 /** Go's textproto.CanonicalMIMEHeaderKey: `mcp-session-id` → `Mcp-Session-Id`. */
 export function canonicalHeaderName(name: string): string {
   if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return name;
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+  return name
+    .toLowerCase()
+    .replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
 }

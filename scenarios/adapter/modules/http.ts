@@ -24,7 +24,9 @@ const EXPECTED = Symbol('k6 expectedStatuses');
 const DEFAULT_EXPECTED: ExpectedStatuses = { ranges: [{ min: 200, max: 399 }] };
 
 function isExpected(status: number, callback: ExpectedStatuses): boolean {
-  return callback.ranges.some((r) => (typeof r === 'number' ? r === status : status >= r.min && status <= r.max));
+  return callback.ranges.some((r) =>
+    typeof r === 'number' ? r === status : status >= r.min && status <= r.max,
+  );
 }
 
 /** gjson-like selector for `res.json('a.b.0.c')` (`#` gives an array's length). */
@@ -61,11 +63,19 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return (given && typeof given === 'object' ? jars.get(given) : undefined) ?? vuJar;
   }
 
-  function wireHeaders(request: PreparedRequest, jar: CookieJar, params: Record<string, unknown> | null | undefined) {
-    const headers: Array<[string, string]> = [...request.headers.values()].filter(([name]) => name.toLowerCase() !== 'cookie');
+  function wireHeaders(
+    request: PreparedRequest,
+    jar: CookieJar,
+    params: Record<string, unknown> | null | undefined,
+  ) {
+    const headers: Array<[string, string]> = [...request.headers.values()].filter(
+      ([name]) => name.toLowerCase() !== 'cookie',
+    );
     const cookies = jar.matching(request.url).map((c) => `${c.name}=${c.value}`);
     for (const [name, value] of Object.entries((params?.cookies as Record<string, unknown>) ?? {})) {
-      cookies.push(`${name}=${typeof value === 'object' && value ? String((value as { value?: unknown }).value ?? '') : String(value)}`);
+      cookies.push(
+        `${name}=${typeof value === 'object' && value ? String((value as { value?: unknown }).value ?? '') : String(value)}`,
+      );
     }
     const explicit = request.headers.get('cookie');
     if (explicit) cookies.push(explicit[1]);
@@ -82,7 +92,11 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       const redirect = response.status >= 300 && response.status < 400 && location !== undefined;
       const cookies = storeCookies(response, request, jar);
       if (!redirect || hop >= request.maxRedirects) {
-        if (redirect && request.maxRedirects > 0) runtime.log('WARN', `Stopped after ${hop} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects option`);
+        if (redirect && request.maxRedirects > 0)
+          runtime.log(
+            'WARN',
+            `Stopped after ${hop} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects option`,
+          );
         return { ...response, request, cookies };
       }
       request = redirectHop(request, response.status, location);
@@ -118,7 +132,12 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return reported;
   }
 
-  function record(request: PreparedRequest, sent: Array<[string, string]>, response: WireResponse, expected: ExpectedStatuses | null) {
+  function record(
+    request: PreparedRequest,
+    sent: Array<[string, string]>,
+    response: WireResponse,
+    expected: ExpectedStatuses | null,
+  ) {
     const ok = expected ? isExpected(response.status, expected) : undefined;
     const url = request.url.toString();
     // k6 applies params.tags first, then the system tags options.systemTags enables (a `name` the
@@ -198,9 +217,16 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       tls_version: '',
       tls_cipher_suite: '',
       ocsp: {},
-      request: { method: first.method, url: first.url.toString(), headers: requestHeaders, body: first.body?.toString('utf8') ?? '', cookies: {} },
+      request: {
+        method: first.method,
+        url: first.url.toString(),
+        headers: requestHeaders,
+        body: first.body?.toString('utf8') ?? '',
+        cookies: {},
+      },
       json(selector?: string) {
-        if (typeof body !== 'string') throw runtime.error('cannot parse a response body that is not text as JSON (responseType?)');
+        if (typeof body !== 'string')
+          throw runtime.error('cannot parse a response body that is not text as JSON (responseType?)');
         let parsed: unknown;
         try {
           parsed = runtime.realm.JSON.parse(body);
@@ -221,7 +247,12 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     };
   }
 
-  function start(method: unknown, url: unknown, body: unknown, params: Record<string, unknown> | null | undefined) {
+  function start(
+    method: unknown,
+    url: unknown,
+    body: unknown,
+    params: Record<string, unknown> | null | undefined,
+  ) {
     runtime.requirePhase(['setup', 'vu', 'teardown'], 'Making http requests');
     let prepared: PreparedRequest;
     try {
@@ -238,7 +269,11 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return { prepared, driver: hops(prepared, jarFor(params)), expected };
   }
 
-  function wire(request: PreparedRequest, jar: CookieJar, params: Record<string, unknown> | null | undefined) {
+  function wire(
+    request: PreparedRequest,
+    jar: CookieJar,
+    params: Record<string, unknown> | null | undefined,
+  ) {
     return {
       method: request.method,
       url: request.url.toString(),
@@ -254,7 +289,9 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     const jar = jarFor(params);
     let step = driver.next(undefined as unknown as WireResponse);
     while (!step.done) {
-      runtime.trace(`${step.value.method} ${step.value.url.origin}${step.value.url.pathname} (timeout ${step.value.timeoutMs} ms)`);
+      runtime.trace(
+        `${step.value.method} ${step.value.url.origin}${step.value.url.pathname} (timeout ${step.value.timeoutMs} ms)`,
+      );
       const sent = wire(step.value, jar, params);
       const response = transport.exchangeSync(sent);
       runtime.trace(`  → ${response.status} ${response.error ?? ''}`);
@@ -264,7 +301,12 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
     return toResponse(step.value, prepared);
   }
 
-  function asyncRequest(method: unknown, url: unknown, body?: unknown, params?: Record<string, unknown> | null) {
+  function asyncRequest(
+    method: unknown,
+    url: unknown,
+    body?: unknown,
+    params?: Record<string, unknown> | null,
+  ) {
     const { prepared, driver, expected } = start(method, url, body, params);
     const jar = jarFor(params);
     const release = runtime.loop.hold();
@@ -285,7 +327,10 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
 
   function batch(requests: unknown) {
     const one = (entry: unknown) => {
-      if (typeof entry === 'string' || (entry && typeof entry === 'object' && 'name' in entry && 'url' in entry && !('method' in entry))) {
+      if (
+        typeof entry === 'string' ||
+        (entry && typeof entry === 'object' && 'name' in entry && 'url' in entry && !('method' in entry))
+      ) {
         return request('GET', entry);
       }
       if (Array.isArray(entry)) return request(entry[0], entry[1], entry[2], entry[3]);
@@ -293,11 +338,16 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       return request(e.method, e.url, e.body, e.params);
     };
     if (Array.isArray(requests)) return requests.map(one);
-    return Object.fromEntries(Object.entries(requests as Record<string, unknown>).map(([k, v]) => [k, one(v)]));
+    return Object.fromEntries(
+      Object.entries(requests as Record<string, unknown>).map(([k, v]) => [k, one(v)]),
+    );
   }
 
-  const bodyless = (method: string) => (url: unknown, params?: Record<string, unknown> | null) => request(method, url, null, params);
-  const withBody = (method: string) => (url: unknown, body?: unknown, params?: Record<string, unknown> | null) => request(method, url, body, params);
+  const bodyless = (method: string) => (url: unknown, params?: Record<string, unknown> | null) =>
+    request(method, url, null, params);
+  const withBody =
+    (method: string) => (url: unknown, body?: unknown, params?: Record<string, unknown> | null) =>
+      request(method, url, body, params);
 
   const module = {
     request,
@@ -314,7 +364,12 @@ export function createHttpModule(runtime: Runtime, transport: HttpTransport) {
       url: strings.reduce((acc, part, i) => acc + part + (i < values.length ? String(values[i]) : ''), ''),
       name: strings.join('${}'),
     }),
-    file: (data: unknown, filename?: string, contentType?: string) => ({ [FILE_DATA]: true, data, filename, content_type: contentType }),
+    file: (data: unknown, filename?: string, contentType?: string) => ({
+      [FILE_DATA]: true,
+      data,
+      filename,
+      content_type: contentType,
+    }),
     cookieJar: () => vuJarFacade,
     CookieJar: class {
       constructor() {

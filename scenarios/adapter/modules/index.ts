@@ -37,7 +37,10 @@ export function createVuModules(runtime: Runtime, transport: HttpTransport): VuM
   return {
     require: (name: string) => {
       const module = table[name as K6ModuleName];
-      if (!module) throw runtime.error(`unknown module "${String(name)}": the test-only k6 adapter only provides k6 modules`);
+      if (!module)
+        throw runtime.error(
+          `unknown module "${String(name)}": the test-only k6 adapter only provides k6 modules`,
+        );
       return module;
     },
     timers,

@@ -18,12 +18,24 @@ export function createK6Module(runtime: Runtime) {
     runtime.requirePhase(['setup', 'vu', 'teardown'], 'check()');
     let all = true;
     for (const [name, predicate] of Object.entries(sets ?? {})) {
-      const ok = Boolean(typeof predicate === 'function' ? (predicate as (v: unknown) => unknown)(value) : predicate);
+      const ok = Boolean(
+        typeof predicate === 'function' ? (predicate as (v: unknown) => unknown)(value) : predicate,
+      );
       all &&= ok;
       // k6 sets the check system tag first, so a tag the script passes wins.
-      runtime.addSample('checks', ok ? 1 : 0, runtime.sampleTags({ ...runtime.enabledSystemTags({ check: name }), ...(tags ?? {}) }));
+      runtime.addSample(
+        'checks',
+        ok ? 1 : 0,
+        runtime.sampleTags({ ...runtime.enabledSystemTags({ check: name }), ...(tags ?? {}) }),
+      );
       const key = `${runtime.groupPath}::${name}`;
-      const tally = runtime.checks.get(key) ?? { name, path: key, groupPath: runtime.groupPath, passes: 0, fails: 0 };
+      const tally = runtime.checks.get(key) ?? {
+        name,
+        path: key,
+        groupPath: runtime.groupPath,
+        passes: 0,
+        fails: 0,
+      };
       if (ok) tally.passes++;
       else tally.fails++;
       runtime.checks.set(key, tally);
@@ -44,7 +56,8 @@ export function createK6Module(runtime: Runtime) {
     const started = performance.now();
     try {
       const result = body();
-      if (isThenable(result)) runtime.log('WARN', `group "${name}" returned a promise: k6 does not wait for it inside the group`);
+      if (isThenable(result))
+        runtime.log('WARN', `group "${name}" returned a promise: k6 does not wait for it inside the group`);
       return result;
     } finally {
       runtime.addSample('group_duration', performance.now() - started, runtime.sampleTags());
@@ -55,7 +68,8 @@ export function createK6Module(runtime: Runtime) {
   return {
     check,
     group,
-    sleep: (seconds: number) => blockFor(Math.min(Number(seconds) * 1000 * runtime.settings.sleepScale, runtime.remainingMs())),
+    sleep: (seconds: number) =>
+      blockFor(Math.min(Number(seconds) * 1000 * runtime.settings.sleepScale, runtime.remainingMs())),
     fail: (message?: string): never => {
       throw runtime.error(message ?? '');
     },
@@ -66,7 +80,8 @@ export function createK6Module(runtime: Runtime) {
 }
 
 function insideScenario<T>(runtime: Runtime, read: (scenario: NonNullable<Runtime['scenario']>) => T): T {
-  if (!runtime.scenario) throw runtime.error('getting scenario information outside of the VU context is not supported');
+  if (!runtime.scenario)
+    throw runtime.error('getting scenario information outside of the VU context is not supported');
   return read(runtime.scenario);
 }
 

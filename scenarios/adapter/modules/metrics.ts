@@ -31,13 +31,21 @@ export function createMetricsModule(runtime: Runtime) {
       }
 
       add(value: unknown, tags?: Record<string, unknown>): boolean {
-        if (runtime.phase === 'init') throw runtime.error('adding samples to metrics in the init context is not supported');
+        if (runtime.phase === 'init')
+          throw runtime.error('adding samples to metrics in the init context is not supported');
         const numeric = numericValue(value);
         if (numeric === undefined) {
-          runtime.log('WARN', `'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`);
+          runtime.log(
+            'WARN',
+            `'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`,
+          );
           return false;
         }
-        runtime.addSample(this.name, type === 'rate' ? (numeric !== 0 ? 1 : 0) : numeric, runtime.sampleTags(tags ?? {}));
+        runtime.addSample(
+          this.name,
+          type === 'rate' ? (numeric !== 0 ? 1 : 0) : numeric,
+          runtime.sampleTags(tags ?? {}),
+        );
         return true;
       }
     };

@@ -10,27 +10,30 @@ export function createTimers(runtime: Runtime) {
   const active = new Map<number, { cancel: () => void }>();
   let nextId = 1;
 
-  const schedule = (repeat: boolean) => (callback: unknown, delay?: unknown, ...args: unknown[]): number => {
-    if (typeof callback !== 'function') throw runtime.error(`${repeat ? 'setInterval' : 'setTimeout'}: callback must be a function`);
-    const id = nextId++;
-    const loop = runtime.loop;
-    const ms = Math.max(0, Number(delay) || 0);
-    const release = loop.hold(() => cancel());
-    const cancel = () => {
-      if (repeat) clearInterval(handle);
-      else clearTimeout(handle);
-      active.delete(id);
-      release();
+  const schedule =
+    (repeat: boolean) =>
+    (callback: unknown, delay?: unknown, ...args: unknown[]): number => {
+      if (typeof callback !== 'function')
+        throw runtime.error(`${repeat ? 'setInterval' : 'setTimeout'}: callback must be a function`);
+      const id = nextId++;
+      const loop = runtime.loop;
+      const ms = Math.max(0, Number(delay) || 0);
+      const release = loop.hold(() => cancel());
+      const cancel = () => {
+        if (repeat) clearInterval(handle);
+        else clearTimeout(handle);
+        active.delete(id);
+        release();
+      };
+      const fire = () => {
+        if (!repeat) active.delete(id);
+        loop.invoke(() => (callback as Callback)(...args));
+        if (!repeat) release();
+      };
+      const handle = repeat ? setInterval(fire, ms) : setTimeout(fire, ms);
+      active.set(id, { cancel });
+      return id;
     };
-    const fire = () => {
-      if (!repeat) active.delete(id);
-      loop.invoke(() => (callback as Callback)(...args));
-      if (!repeat) release();
-    };
-    const handle = repeat ? setInterval(fire, ms) : setTimeout(fire, ms);
-    active.set(id, { cancel });
-    return id;
-  };
   const clear = (id: unknown) => active.get(Number(id))?.cancel();
   return {
     setTimeout: schedule(false),
@@ -45,7 +48,9 @@ export function createSecretsModule(runtime: Runtime) {
     new runtime.realm.Promise<string>((resolve, reject) => {
       const value = typeof name === 'string' ? runtime.settings.secrets[name] : undefined;
       if (value === undefined) {
-        reject(runtime.error(`no secret with name "${String(name)}" (k6 adapter: pass it in options.secrets)`));
+        reject(
+          runtime.error(`no secret with name "${String(name)}" (k6 adapter: pass it in options.secrets)`),
+        );
         return;
       }
       runtime.revealSecret(value);

@@ -33,10 +33,18 @@ export function createWebSocketsModule(runtime: Runtime) {
     readonly #started = performance.now();
     #openedAt = 0;
 
-    constructor(url: string, protocols?: string | string[] | null, params?: { headers?: Record<string, string>; tags?: Record<string, unknown> } | null) {
-      if (runtime.phase === 'init') throw runtime.error('using websockets in the init context is not supported');
+    constructor(
+      url: string,
+      protocols?: string | string[] | null,
+      params?: { headers?: Record<string, string>; tags?: Record<string, unknown> } | null,
+    ) {
+      if (runtime.phase === 'init')
+        throw runtime.error('using websockets in the init context is not supported');
       this.url = String(url);
-      this.#tags = runtime.sampleTags({ ...(params?.tags ?? {}), ...runtime.enabledSystemTags({ url: this.url }) });
+      this.#tags = runtime.sampleTags({
+        ...(params?.tags ?? {}),
+        ...runtime.enabledSystemTags({ url: this.url }),
+      });
       const loop = runtime.loop;
       const release = loop.hold(() => this.#socket.terminate());
       this.#socket = new NodeWebSocket(this.url, protocols ?? undefined, { headers: params?.headers ?? {} });
@@ -48,7 +56,9 @@ export function createWebSocketsModule(runtime: Runtime) {
       });
       this.#socket.on('message', (data, isBinary) => {
         runtime.addSample('ws_msgs_received', 1, this.#tags);
-        const payload = isBinary ? runtime.toScriptArrayBuffer(Buffer.concat([data as Buffer].flat())) : data.toString();
+        const payload = isBinary
+          ? runtime.toScriptArrayBuffer(Buffer.concat([data as Buffer].flat()))
+          : data.toString();
         loop.invoke(() => this.#dispatch('message', { data: payload, type: 'message' }));
       });
       this.#socket.on('ping', () => loop.invoke(() => this.#dispatch('ping', {})));
@@ -57,7 +67,8 @@ export function createWebSocketsModule(runtime: Runtime) {
         loop.invoke(() => this.#dispatch('error', { error: this.#describe(error), type: 'error' }));
       });
       this.#socket.on('close', (code, reason) => {
-        if (this.#openedAt) runtime.addSample('ws_session_duration', performance.now() - this.#openedAt, this.#tags);
+        if (this.#openedAt)
+          runtime.addSample('ws_session_duration', performance.now() - this.#openedAt, this.#tags);
         loop.invoke(() => this.#dispatch('close', { code, reason: reason.toString(), type: 'close' }));
         release();
       });
@@ -74,7 +85,8 @@ export function createWebSocketsModule(runtime: Runtime) {
     #describe(error: Error): string {
       const refused = /ECONNREFUSED/.test(error.message);
       if (refused) return `dial tcp ${new URL(this.url).host}: connect: connection refused`;
-      if (/Unexpected server response/.test(error.message)) return `websocket: bad handshake (${error.message})`;
+      if (/Unexpected server response/.test(error.message))
+        return `websocket: bad handshake (${error.message})`;
       return error.message;
     }
 
@@ -87,14 +99,16 @@ export function createWebSocketsModule(runtime: Runtime) {
 
     addEventListener(name: string, listener: Listener): void {
       if (!(EVENTS as readonly string[]).includes(name)) throw runtime.error(`unknown event "${name}"`);
-      if (typeof listener !== 'function') throw runtime.error('addEventListener: listener must be a function');
+      if (typeof listener !== 'function')
+        throw runtime.error('addEventListener: listener must be a function');
       const list = this.#listeners.get(name as EventName) ?? [];
       list.push(listener);
       this.#listeners.set(name as EventName, list);
     }
 
     send(data: unknown): void {
-      if (this.#socket.readyState !== NodeWebSocket.OPEN) throw runtime.error('InvalidStateError: the WebSocket is not open');
+      if (this.#socket.readyState !== NodeWebSocket.OPEN)
+        throw runtime.error('InvalidStateError: the WebSocket is not open');
       runtime.addSample('ws_msgs_sent', 1, this.#tags);
       this.#socket.send(isBinary(data) ? toBytes(data, 'send data') : String(data));
     }

@@ -33,7 +33,10 @@ export interface RegisteredClient {
   client_secret?: string;
 }
 
-export async function register(issuer: string, overrides: Record<string, unknown> = {}): Promise<RegisteredClient> {
+export async function register(
+  issuer: string,
+  overrides: Record<string, unknown> = {},
+): Promise<RegisteredClient> {
   const response = await fetch(`${issuer}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -46,7 +49,8 @@ export async function register(issuer: string, overrides: Record<string, unknown
       ...overrides,
     }),
   });
-  if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`registration failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as RegisteredClient;
 }
 
@@ -81,7 +85,11 @@ export async function authorize(options: AuthorizeOptions): Promise<URL> {
 }
 
 /** Plays the browser: follows redirects with cookies and fills the login form if one shows up. */
-export async function followAuthorization(start: URL, login?: { username: string; password: string }, redirectUri = REDIRECT_URI): Promise<URL> {
+export async function followAuthorization(
+  start: URL,
+  login?: { username: string; password: string },
+  redirectUri = REDIRECT_URI,
+): Promise<URL> {
   const jar = new CookieJar();
   let url = start;
   for (let hop = 0; hop < 10; hop++) {
@@ -95,7 +103,8 @@ export async function followAuthorization(start: URL, login?: { username: string
     }
     const body = await response.text();
     const form = /<form method="post" action="([^"]+)"/.exec(body);
-    if (!form || !login) throw new Error(`authorization stopped at ${url.pathname}: ${response.status} ${body.slice(0, 300)}`);
+    if (!form || !login)
+      throw new Error(`authorization stopped at ${url.pathname}: ${response.status} ${body.slice(0, 300)}`);
     const posted = await fetch(new URL(form[1]!.replace(/&#47;/g, '/'), url), {
       method: 'POST',
       redirect: 'manual',
@@ -120,7 +129,11 @@ export interface TokenResponse {
   error_description?: string;
 }
 
-export async function tokenRequest(issuer: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+export async function tokenRequest(
+  issuer: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -130,12 +143,26 @@ export async function tokenRequest(issuer: string, params: Record<string, string
 }
 
 /** Registration + authorization + code exchange: the whole "auth flow" of the SLO table. */
-export async function fullAuthFlow(issuer: string, resource: string, options: { login?: AuthorizeOptions['login']; scope?: string; client?: RegisteredClient } = {}) {
+export async function fullAuthFlow(
+  issuer: string,
+  resource: string,
+  options: { login?: AuthorizeOptions['login']; scope?: string; client?: RegisteredClient } = {},
+) {
   const client = options.client ?? (await register(issuer));
   const { verifier, challenge } = pkcePair();
-  const redirect = await authorize({ issuer, clientId: client.client_id, resource, challenge, login: options.login, scope: options.scope });
+  const redirect = await authorize({
+    issuer,
+    clientId: client.client_id,
+    resource,
+    challenge,
+    login: options.login,
+    scope: options.scope,
+  });
   const code = redirect.searchParams.get('code');
-  if (!code) throw new Error(`no code: ${redirect.searchParams.get('error')} ${redirect.searchParams.get('error_description')}`);
+  if (!code)
+    throw new Error(
+      `no code: ${redirect.searchParams.get('error')} ${redirect.searchParams.get('error_description')}`,
+    );
   const token = await tokenRequest(issuer, {
     grant_type: 'authorization_code',
     code,
@@ -167,7 +194,12 @@ export async function readJsonRpc(response: Response): Promise<Record<string, un
 export function mcpPost(mcpUrl: string, token: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(mcpUrl, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: MCP_ACCEPT, ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: MCP_ACCEPT,
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -179,5 +211,9 @@ export const INITIALIZE = {
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: MCP_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'vigil-test', version: '0' } },
+  params: {
+    protocolVersion: MCP_PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: 'vigil-test', version: '0' },
+  },
 };

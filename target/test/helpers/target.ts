@@ -16,5 +16,7 @@ export async function startCapturedTarget(options: TargetOptions = {}) {
 
 /** Fails when any of the secrets appears in the captured log text. */
 export function leakedSecrets(logText: string, secrets: Array<string | undefined>): string[] {
-  return secrets.filter((secret): secret is string => !!secret && secret.length >= 8 && logText.includes(secret));
+  return secrets.filter(
+    (secret): secret is string => !!secret && secret.length >= 8 && logText.includes(secret),
+  );
 }
