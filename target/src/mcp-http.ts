@@ -132,6 +132,41 @@ function jsonBodyErrors(
   next(error);
 }
 
+/**
+ * Request ids in flight per session. The SDK transport routes an answer by its request id, so a
+ * second request reusing an id still in flight would never be answered (the client hangs); such a
+ * request is refused with -32600 instead, and the ids are released when the response ends.
+ */
+const inFlightIds = new WeakMap<object, Set<string>>();
+
+function claimRequestIds(transport: object, body: unknown, res: Response): boolean {
+  const ids = (jsonRpcMessages(body) ?? [])
+    .filter(
+      (message) => typeof message.method === 'string' && message.id !== undefined && message.id !== null,
+    )
+    .map((message) => ({ id: message.id, key: `${typeof message.id}:${String(message.id)}` }));
+  if (ids.length === 0) return true;
+  const inFlight = inFlightIds.get(transport) ?? new Set<string>();
+  inFlightIds.set(transport, inFlight);
+  const keys = ids.map(({ key }) => key);
+  const reused = ids.find(({ key }, index) => inFlight.has(key) || keys.indexOf(key) !== index);
+  if (reused) {
+    sendJsonRpcError(
+      res,
+      400,
+      INVALID_REQUEST,
+      `Request id ${JSON.stringify(reused.id)} is already in use on this session`,
+      reused.id,
+    );
+    return false;
+  }
+  for (const key of keys) inFlight.add(key);
+  res.once('close', () => {
+    for (const key of keys) inFlight.delete(key);
+  });
+  return true;
+}
+
 async function handlePost(req: AuthedRequest, res: Response, context: McpHttpContext) {
   if (!(await preflight(req, res, context))) return;
   const auth = authOf(req);
@@ -140,6 +175,7 @@ async function handlePost(req: AuthedRequest, res: Response, context: McpHttpCon
   if (sessionId) {
     const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, auth.clientId);
     if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: re-initialize');
+    if (!claimRequestIds(session.transport, req.body, res)) return;
     return session.transport.handleRequest(req, res, req.body);
   }
   const messages = jsonRpcMessages(req.body);

@@ -86,6 +86,42 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('a request id already in flight on the session → 400 -32600, instead of a request never answered', async () => {
+    const slowCall = {
+      jsonrpc: '2.0',
+      id: 77,
+      method: 'tools/call',
+      params: { name: 'simulate_upstream', arguments: { medianMs: 800, p99Ms: 800, errorRate: 0 } },
+    };
+    const slow = mcpPost(target.mcpUrl, token, slowCall, sessionHeaders);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const reused = await mcpPost(
+      target.mcpUrl,
+      token,
+      { jsonrpc: '2.0', id: 77, method: 'ping' },
+      sessionHeaders,
+    );
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toMatchObject({ error: { code: -32600 }, id: 77 });
+    // The first request is still answered, and the id is free again once it has been.
+    expect(await readJsonRpc(await slow)).toMatchObject({ id: 77, result: { content: expect.any(Array) } });
+    const again = await readJsonRpc(
+      await mcpPost(target.mcpUrl, token, { jsonrpc: '2.0', id: 77, method: 'ping' }, sessionHeaders),
+    );
+    expect(again).toMatchObject({ id: 77, result: {} });
+    // A batch that repeats an id within itself is refused the same way.
+    const batch = await mcpPost(
+      target.mcpUrl,
+      token,
+      [
+        { jsonrpc: '2.0', id: 78, method: 'ping' },
+        { jsonrpc: '2.0', id: 78, method: 'ping' },
+      ],
+      sessionHeaders,
+    );
+    expect(batch.status).toBe(400);
+  });
+
   it('unsupported MCP-Protocol-Version → 400', async () => {
     const response = await mcpPost(
       target.mcpUrl,
