@@ -9,7 +9,8 @@ import { ALERT_GROUP_INTERVALS, alertDefinitions, dashboardLink, type AlertDef }
 import { ALERT_RULES_FILE, PROMTOOL_TESTS_FILE, RECORDING_RULES_FILE, toYaml } from './ruleFiles.ts';
 import { durationSeconds } from './rules.ts';
 import { render } from './template.ts';
-import { ALERT_CASES, RECORDING_CASES, type AlertCase, type Segment } from './promtoolCases.ts';
+import { type AlertCase, type Segment } from './promtoolCase.ts';
+import { ALERT_CASES, RECORDING_CASES } from './promtoolCases.ts';
 
 /** One input series in promtool's expanding notation, built from consecutive segments. */
 function seriesValues(segments: Array<{ segment: Segment; steps: number }>): string {
