@@ -16,6 +16,25 @@ import {
 
 export const PROBE = { job: SCRAPE_JOBS.runner, instance: 'runner:8090', probe: 'demo-walk', target: 'demo' };
 
+/** The credential of the walk expires in `seconds`, down from comfortably above the warning bound. */
+function expiryCase(name: string, fires: AlertCase['fires'], seconds: number): AlertCase {
+  return {
+    alert: 'VigilProbeCredentialExpiring',
+    name,
+    fires,
+    interval: '15s',
+    inputs: [
+      {
+        series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE),
+        under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 },
+        breach: { gauge: seconds },
+      },
+    ],
+    labels: { probe: PROBE.probe, target: PROBE.target },
+    value: seconds,
+  };
+}
+
 export function probeCases(): AlertCase[] {
   const interval = 10;
   const expiryLabels = { probe: PROBE.probe, target: PROBE.target };
@@ -132,36 +151,12 @@ export function probeCases(): AlertCase[] {
       labels: expiryLabels,
       value: 1,
     },
-    {
-      alert: 'VigilProbeCredentialExpiring',
-      name: 'expires within a day',
-      fires: ['warning'],
-      interval: '15s',
-      inputs: [
-        {
-          series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE),
-          under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 },
-          breach: { gauge: TOKEN_EXPIRY_WARNING_SECONDS / 2 },
-        },
-      ],
-      labels: expiryLabels,
-      value: TOKEN_EXPIRY_WARNING_SECONDS / 2,
-    },
-    {
-      alert: 'VigilProbeCredentialExpiring',
-      name: 'expires within the critical bound',
-      fires: ['warning', 'critical'],
-      interval: '15s',
-      inputs: [
-        {
-          series: selector(RUNNER_SERIES.probeTokenExpiry, PROBE),
-          under: { gauge: TOKEN_EXPIRY_WARNING_SECONDS + 60 },
-          breach: { gauge: TOKEN_EXPIRY_CRITICAL_SECONDS / 2 },
-        },
-      ],
-      labels: expiryLabels,
-      value: TOKEN_EXPIRY_CRITICAL_SECONDS / 2,
-    },
+    expiryCase('expires within a day', ['warning'], TOKEN_EXPIRY_WARNING_SECONDS / 2),
+    expiryCase(
+      'expires within the critical bound',
+      ['warning', 'critical'],
+      TOKEN_EXPIRY_CRITICAL_SECONDS / 2,
+    ),
     {
       alert: 'VigilRunnerDown',
       name: 'runner scrape fails',
