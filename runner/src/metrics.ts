@@ -104,10 +104,16 @@ export class RunnerMetrics {
     this.probeInterval.set(labels, o.intervalSeconds);
     this.probeRuns.inc(labels);
     const key = `${o.probe}\u0000${o.target}`;
-    const seen = this.stepsSeen.get(key) ?? new Set<string>();
-    this.stepsSeen.set(key, seen);
+    // Step series describe the last walk only: a step it did not reach (the walk stopped earlier)
+    // is dropped, so an old failure of that step cannot label today's alert or table.
+    const current = new Set<string>(o.steps.map((step) => step.step));
+    for (const step of this.stepsSeen.get(key) ?? []) {
+      if (current.has(step)) continue;
+      this.probeStepDuration.remove({ ...labels, step });
+      this.probeStepSuccess.remove({ ...labels, step });
+    }
+    this.stepsSeen.set(key, current);
     for (const step of o.steps) {
-      seen.add(step.step);
       this.probeStepDuration.set({ ...labels, step: step.step }, step.durationMs / 1000);
       this.probeStepSuccess.set({ ...labels, step: step.step }, step.ok || step.skipped ? 1 : 0);
     }

@@ -11,6 +11,7 @@ import { openSecrets, scrub, sealSecrets, MissingSecretKeyError } from '../src/s
 import { MIGRATIONS, migrate } from '../src/store/db.ts';
 import { Store } from '../src/store/store.ts';
 import type { RunRecord } from '../src/store/types.ts';
+import type { Step } from '@vigil/scenarios/catalog';
 import { tempDir } from './helpers.ts';
 
 describe('store', () => {
@@ -178,6 +179,31 @@ describe('metrics', () => {
     expect(await metrics.registry.metrics()).toContain(
       'probe_tools_hash_changes_total{probe="p",target="t"} 2',
     );
+  });
+  it('keeps step series of the last walk only, so an old failure cannot label a new one', async () => {
+    const metrics = new RunnerMetrics();
+    const walk = (steps: Array<{ step: Step; ok: boolean }>) => ({
+      probe: 'p',
+      target: 't',
+      intervalSeconds: 60,
+      ok: steps.every((s) => s.ok),
+      consecutiveFailures: steps.every((s) => s.ok) ? 0 : 1,
+      durationMs: 10,
+      atMs: 0,
+      steps: steps.map((s) => ({ ...s, durationMs: 5 })),
+      toolsHash: null,
+      tokenExpiresInSeconds: null,
+    });
+    metrics.recordProbe(
+      walk([
+        { step: 'discovery', ok: true },
+        { step: 'tools_call', ok: false },
+      ]),
+    );
+    metrics.recordProbe(walk([{ step: 'discovery', ok: false }]));
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('probe_step_success{probe="p",target="t",step="discovery"} 0');
+    expect(text).not.toContain('step="tools_call"');
   });
 });
 
