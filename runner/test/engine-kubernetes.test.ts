@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { SCENARIOS, RUN_LABELS } from '@vigil/scenarios/catalog';
+import {
+  RUN_LABELS,
+  SCENARIOS,
+  SUMMARY_STDOUT_ENV,
+  SUMMARY_STDOUT_MARKER,
+  SUMMARY_VERSION,
+} from '@vigil/scenarios/catalog';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
@@ -112,6 +118,8 @@ class FakeKubernetesApis {
   constructor(
     private readonly stages: string[],
     private readonly exitCodes: number[],
+    /** Each runner pod's log (undefined: reading it fails, as without `pods/log` permission). */
+    private readonly logs: Array<string | undefined> = [],
   ) {}
   readonly customObjects = {
     createNamespacedCustomObject: async (p: { name?: string; body: { metadata: { name: string } } }) => {
@@ -140,10 +148,17 @@ class FakeKubernetesApis {
     listNamespacedPod: async (p: { labelSelector: string }) => {
       this.calls.push(`list pods ${p.labelSelector}`);
       return {
-        items: this.exitCodes.map((exitCode) => ({
+        items: this.exitCodes.map((exitCode, index) => ({
+          metadata: { name: `runner-${index}` },
           status: { containerStatuses: [{ state: { terminated: { exitCode } } }] },
         })),
       };
+    },
+    readNamespacedPodLog: async (p: { name: string; namespace: string; tailLines?: number }) => {
+      this.calls.push(`read log ${p.name}`);
+      const log = this.logs[Number(p.name.split('-').pop())];
+      if (log === undefined) throw new Error('forbidden: pods/log');
+      return log;
     },
   } as unknown as CoreApi;
 }
@@ -177,6 +192,41 @@ describe('status following', () => {
       `delete configmap ${name}-scripts`,
       `delete secret ${name}-secrets`,
     ]);
+  });
+
+  it('reads the summary from the runner pod log: thresholds and all, as the local engine reads its file', async () => {
+    const summary = {
+      version: SUMMARY_VERSION,
+      scenario: 'oauth',
+      thresholds: [{ metric: 'oauth_auth_flow_duration', expression: 'p(95)<200', ok: false }],
+      metrics: {},
+    };
+    const log = `running…\n${SUMMARY_STDOUT_MARKER}${JSON.stringify(summary)}\n     ✗ threshold failed\n`;
+    const fake = new FakeKubernetesApis(['started', 'finished'], [99], [log]);
+    const outcome = await (await engine(fake).start(spec())).done;
+    expect(outcome).toMatchObject({ status: 'failed', exitCode: 99, summary });
+    expect(fake.calls).toContain('read log runner-0');
+    const manifest = fake.created.testRun as {
+      spec: { runner: { env: Array<{ name: string; value?: string }> } };
+    };
+    expect(manifest.spec.runner.env).toContainEqual({ name: SUMMARY_STDOUT_ENV, value: '1' });
+  });
+
+  it('no summary when the log cannot be read, has none, or the run was split over several pods', async () => {
+    for (const logs of [
+      [undefined],
+      ['k6 output without the marker\n'],
+      [`${SUMMARY_STDOUT_MARKER}{not json\n`],
+    ]) {
+      const outcome = await (
+        await engine(new FakeKubernetesApis(['finished'], [0], logs)).start(spec())
+      ).done;
+      expect(outcome).toMatchObject({ status: 'passed', exitCode: 0, summary: null });
+    }
+    const marked = `${SUMMARY_STDOUT_MARKER}${JSON.stringify({ version: SUMMARY_VERSION, thresholds: [] })}\n`;
+    const split = new FakeKubernetesApis(['finished'], [0, 0], [marked, marked]);
+    expect(await (await engine(split).start(spec())).done).toMatchObject({ status: 'passed', summary: null });
+    expect(split.calls.some((call) => call.startsWith('read log'))).toBe(false);
   });
 
   it('finished does not mean passed: a runner exiting 99 → failed', async () => {

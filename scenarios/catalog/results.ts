@@ -9,6 +9,13 @@ import type { Profile } from './workloads.ts';
 import type { ScenarioId } from './scenarios.ts';
 
 export const SUMMARY_FILE_ENV = 'VIGIL_SUMMARY_FILE';
+/**
+ * When this env var is "1", handleSummary also prints the summary as one stdout line that starts
+ * with SUMMARY_STDOUT_MARKER: how a k6-operator runner pod, whose files vanish with it, hands the
+ * summary to the runner (which reads the pod's log).
+ */
+export const SUMMARY_STDOUT_ENV = 'VIGIL_SUMMARY_STDOUT';
+export const SUMMARY_STDOUT_MARKER = 'VIGIL_SUMMARY_JSON ';
 export const SUMMARY_VERSION = 1;
 
 /** Trend statistics every script asks k6 for (`options.summaryTrendStats`). */

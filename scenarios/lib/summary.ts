@@ -8,6 +8,8 @@ import {
   K6_METRICS,
   PROFILES,
   SUMMARY_FILE_ENV,
+  SUMMARY_STDOUT_ENV,
+  SUMMARY_STDOUT_MARKER,
   SUMMARY_VERSION,
   type MetricSummary,
   type ProbeResult,
@@ -150,7 +152,9 @@ export function summaryOutputs(
   env: Record<string, string | undefined> = __ENV,
 ): Record<string, string> {
   const summary = buildSummary(scenario, env.PROFILE, data);
-  const outputs: Record<string, string> = { stdout: summaryText(summary) };
+  let stdout = summaryText(summary);
+  if (env[SUMMARY_STDOUT_ENV] === '1') stdout += `${SUMMARY_STDOUT_MARKER}${JSON.stringify(summary)}\n`;
+  const outputs: Record<string, string> = { stdout };
   const file = env[SUMMARY_FILE_ENV];
   if (file) outputs[file] = JSON.stringify(summary, null, 2);
   return outputs;

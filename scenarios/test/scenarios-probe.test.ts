@@ -2,7 +2,7 @@ import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { runK6Script } from '../adapter/index.ts';
-import { STEPS } from '../catalog/index.ts';
+import { STEPS, SUMMARY_STDOUT_ENV, SUMMARY_STDOUT_MARKER } from '../catalog/index.ts';
 import {
   SCENARIOS_DIR,
   clearFaults,
@@ -32,6 +32,16 @@ afterEach(async () => {
 });
 
 describe('probe.ts against the reference target', { timeout: TEST_TIMEOUT_MS }, () => {
+  it('prints the same summary on one marked stdout line when asked (how a k8s runner pod hands it over)', async () => {
+    const { result, summary } = await runScript(stack, 'probe', { [SUMMARY_STDOUT_ENV]: '1' });
+    const lines = (result.summaryOutputs.stdout ?? '').split('\n');
+    const marked = lines.filter((line) => line.startsWith(SUMMARY_STDOUT_MARKER));
+    expect(marked).toHaveLength(1);
+    expect(JSON.parse(marked[0]!.slice(SUMMARY_STDOUT_MARKER.length))).toEqual(summary);
+    const { result: quiet } = await runScript(stack, 'probe');
+    expect(quiet.summaryOutputs.stdout).not.toContain(SUMMARY_STDOUT_MARKER);
+  });
+
   it('walks every step, passes its checks and writes a valid, secret-free summary', async () => {
     const { result, summary } = await runScript(stack, 'probe');
     expect(failedChecks(result), result.logs.join('\n')).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { SUMMARY_FILE_ENV } from '@vigil/scenarios/catalog';
+import { SUMMARY_FILE_ENV, SUMMARY_STDOUT_ENV } from '@vigil/scenarios/catalog';
 import { REMOTE_WRITE_OUTPUT, runTags } from './k6-args.ts';
 import type { RunSpec } from './types.ts';
 
@@ -102,6 +102,8 @@ export function testRunManifest(
   const env: Array<Record<string, unknown>> = Object.entries({
     ...spec.env,
     [SUMMARY_FILE_ENV]: '/tmp/summary.json',
+    // The pod's files vanish with it: the summary also goes to its log, where the engine reads it.
+    [SUMMARY_STDOUT_ENV]: '1',
   }).map(([name, value]) => ({ name, value }));
   for (const name of Object.keys(spec.secretEnv)) {
     env.push({

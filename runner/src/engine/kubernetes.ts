@@ -1,7 +1,8 @@
 /**
  * The kubernetes engine: creates a k6-operator TestRun (scripts in a ConfigMap, secrets in a
  * Secret), follows `.status.stage`, reads the runner pods' exit codes — `finished` alone does
- * not mean the thresholds passed — and deletes what it created.
+ * not mean the thresholds passed — and the summary from the runner pod's log, and deletes what
+ * it created.
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -22,6 +23,10 @@ import {
   type KubernetesSettings,
 } from './k8s-manifests.ts';
 import { scenariosDir } from './locate.ts';
+import { summaryFromLog } from './summary.ts';
+
+/** Log lines read from the end of a runner pod's log: the summary line is among k6's last output. */
+const SUMMARY_LOG_TAIL_LINES = 200;
 
 /** The parts of @kubernetes/client-node's APIs this engine calls (tests pass a test double). */
 export type CustomObjects = Pick<
@@ -35,6 +40,7 @@ export type CoreApi = Pick<
   | 'deleteNamespacedConfigMap'
   | 'deleteNamespacedSecret'
   | 'listNamespacedPod'
+  | 'readNamespacedPodLog'
 >;
 
 export interface KubernetesEngineOptions extends KubernetesSettings {
@@ -95,6 +101,20 @@ export class KubernetesEngine implements Engine {
     await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(runId, '-secrets') }));
   }
 
+  /**
+   * The summary the runner pod printed to its log. With parallelism > 1 each pod saw only its
+   * share of the load, so no one pod's summary describes the run: pass/fail then comes from the
+   * exit codes alone and the run has no summary. A log that cannot be read is not an error.
+   */
+  private async summaryOf(pods: Array<{ metadata?: { name?: string } }>) {
+    const name = pods.length === 1 ? pods[0]?.metadata?.name : undefined;
+    if (!name) return null;
+    const log = await this.options.core
+      .readNamespacedPodLog({ name, namespace: this.options.namespace, tailLines: SUMMARY_LOG_TAIL_LINES })
+      .catch(() => '');
+    return summaryFromLog(String(log));
+  }
+
   async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
     const { namespace, customObjects, core } = this.options;
     const files = scenarioFiles(scenariosDir(this.options.scenariosDir));
@@ -140,7 +160,7 @@ export class KubernetesEngine implements Engine {
             labelSelector: `k6_cr=${name},runner=true`,
           });
           const { status, exitCode, error } = outcomeFromPods(pods.items);
-          return { ...base, status, exitCode, error };
+          return { ...base, summary: await this.summaryOf(pods.items), status, exitCode, error };
         }
         await this.sleep(this.pollMs);
       }

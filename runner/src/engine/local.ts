@@ -10,6 +10,7 @@ import type { VigilSummary } from '@vigil/scenarios/catalog';
 import { scrub } from '../secrets.ts';
 import { k6Args, k6ChildEnv, summaryPath } from './k6-args.ts';
 import { locateK6, scriptPath } from './locate.ts';
+import { parseSummary } from './summary.ts';
 import {
   statusFromExitCode,
   type Engine,
@@ -58,8 +59,7 @@ export async function reachable(url: string, timeoutMs = 2000): Promise<boolean>
 
 function readSummary(path: string): VigilSummary | null {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as VigilSummary;
-    return parsed && typeof parsed === 'object' && Array.isArray(parsed.thresholds) ? parsed : null;
+    return parseSummary(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
