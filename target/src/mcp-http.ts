@@ -18,6 +18,7 @@ import {
   isInitialize,
   jsonRpcMessages,
   sendJsonRpcError,
+  type JsonRpcShape,
 } from './jsonrpc.ts';
 import type { TargetMetrics } from './metrics.ts';
 import type { SessionRegistry } from './sessions.ts';
@@ -51,10 +52,15 @@ function insufficientScope(res: Response, context: McpHttpContext, needed: strin
 /**
  * Checks every POSTed JSON-RPC body before a transport sees it: JSON-RPC shape (-32600), the
  * per-tool scope (403 insufficient_scope, a step-up signal for clients) and injected tool-call
- * faults (HTTP status with a JSON-RPC error body). Returns false when it has answered.
+ * faults (HTTP status with a JSON-RPC error body). Returns the body's messages (none when it is
+ * not JSON), parsed once for the callers, or null when it has answered.
  */
-async function preflight(req: AuthedRequest, res: Response, context: McpHttpContext): Promise<boolean> {
-  if (req.body === undefined) return true; // not JSON: the SDK transport answers 415/400 itself
+async function preflight(
+  req: AuthedRequest,
+  res: Response,
+  context: McpHttpContext,
+): Promise<JsonRpcShape[] | null> {
+  if (req.body === undefined) return []; // not JSON: the SDK transport answers 415/400 itself
   const messages = jsonRpcMessages(req.body);
   if (!messages) {
     sendJsonRpcError(
@@ -63,7 +69,7 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
       INVALID_REQUEST,
       'Invalid Request: body is not a JSON-RPC 2.0 message or batch',
     );
-    return false;
+    return null;
   }
   const scopes = authOf(req).scopes;
   for (const message of messages) {
@@ -72,7 +78,7 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
     const needed = TOOL_SCOPES[tool];
     if (needed && !scopes.includes(needed)) {
       insufficientScope(res, context, [...new Set([...scopes, needed])]);
-      return false;
+      return null;
     }
     const outcome = await context.faults.apply('tool_call');
     if (outcome.failStatus) {
@@ -83,10 +89,10 @@ async function preflight(req: AuthedRequest, res: Response, context: McpHttpCont
         INJECTED_TOOL_FAULT_MESSAGE,
         message.id ?? null,
       );
-      return false;
+      return null;
     }
   }
-  return true;
+  return messages;
 }
 
 function countStream(res: Response, context: McpHttpContext, transport: string) {
@@ -139,8 +145,8 @@ function jsonBodyErrors(
  */
 const inFlightIds = new WeakMap<object, Set<string>>();
 
-function claimRequestIds(transport: object, body: unknown, res: Response): boolean {
-  const ids = (jsonRpcMessages(body) ?? [])
+function claimRequestIds(transport: object, messages: JsonRpcShape[], res: Response): boolean {
+  const ids = messages
     .filter(
       (message) => typeof message.method === 'string' && message.id !== undefined && message.id !== null,
     )
@@ -168,18 +174,18 @@ function claimRequestIds(transport: object, body: unknown, res: Response): boole
 }
 
 async function handlePost(req: AuthedRequest, res: Response, context: McpHttpContext) {
-  if (!(await preflight(req, res, context))) return;
+  const messages = await preflight(req, res, context);
+  if (!messages) return;
   const auth = authOf(req);
   if (context.config.variant.stateless) return serveStateless(req, res, context);
   const sessionId = req.header('mcp-session-id');
   if (sessionId) {
     const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, auth.clientId);
     if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: re-initialize');
-    if (!claimRequestIds(session.transport, req.body, res)) return;
+    if (!claimRequestIds(session.transport, messages, res)) return;
     return session.transport.handleRequest(req, res, req.body);
   }
-  const messages = jsonRpcMessages(req.body);
-  if (!messages || !isInitialize(messages)) {
+  if (!isInitialize(messages)) {
     return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
   }
   const server = createMcpServer(context.tools);
