@@ -30,6 +30,22 @@ export function summarize(result: PhaseResult) {
   };
 }
 
+function emptyResult(name: string, durationMs: number): PhaseResult {
+  return { name, ok: 0, failed: 0, dropped: 0, seconds: durationMs / 1000, latencies: [] };
+}
+
+/** Runs one task, counting it as ok (with its latency) or failed. */
+async function timed(result: PhaseResult, task: () => Promise<void>): Promise<void> {
+  const begin = performance.now();
+  try {
+    await task();
+    result.ok++;
+    result.latencies.push(performance.now() - begin);
+  } catch {
+    result.failed++;
+  }
+}
+
 /**
  * Open loop: starts `task` at a fixed rate whatever the answers do (like k6's arrival-rate
  * executors); a start is dropped when `maxInFlight` tasks are still running.
@@ -41,14 +57,7 @@ export async function openLoop(
   maxInFlight: number,
   task: () => Promise<void>,
 ): Promise<PhaseResult> {
-  const result: PhaseResult = {
-    name,
-    ok: 0,
-    failed: 0,
-    dropped: 0,
-    seconds: durationMs / 1000,
-    latencies: [],
-  };
+  const result = emptyResult(name, durationMs);
   const running = new Set<Promise<void>>();
   const started = performance.now();
   let launched = 0;
@@ -59,16 +68,7 @@ export async function openLoop(
         result.dropped++;
         continue;
       }
-      const begin = performance.now();
-      const run: Promise<void> = task().then(
-        () => {
-          result.ok++;
-          result.latencies.push(performance.now() - begin);
-        },
-        () => {
-          result.failed++;
-        },
-      );
+      const run = timed(result, task);
       running.add(run);
       void run.finally(() => running.delete(run));
     }
@@ -86,25 +86,11 @@ export async function closedLoop(
   durationMs: number,
   task: (worker: number) => Promise<void>,
 ): Promise<PhaseResult> {
-  const result: PhaseResult = {
-    name,
-    ok: 0,
-    failed: 0,
-    dropped: 0,
-    seconds: durationMs / 1000,
-    latencies: [],
-  };
+  const result = emptyResult(name, durationMs);
   const started = performance.now();
   const worker = async (index: number) => {
     while (performance.now() - started < durationMs) {
-      const begin = performance.now();
-      try {
-        await task(index);
-        result.ok++;
-        result.latencies.push(performance.now() - begin);
-      } catch {
-        result.failed++;
-      }
+      await timed(result, () => task(index));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
