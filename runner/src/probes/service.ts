@@ -13,7 +13,7 @@ import type { TargetService } from '../targets.ts';
 import { ProbeScheduler, type Clock, type ScheduledProbe } from './scheduler.ts';
 
 /** The largest consecutive-failure count exported (see consecutiveFailures). */
-export const CONSECUTIVE_FAILURES_CAP = 100;
+const CONSECUTIVE_FAILURES_CAP = 100;
 
 export function probeResultFromRun(probeId: string, run: RunRecord): Omit<ProbeResultRecord, 'id'> {
   const walk = run.summary?.probe;
