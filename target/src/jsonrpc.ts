@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
@@ -26,12 +26,13 @@ export interface JsonRpcShape {
   error?: unknown;
 }
 
+/**
+ * The SDK's own message schema: whatever passes here the SDK transports accept too. They answer
+ * -32700 for a message they cannot parse even when it is valid JSON (an object id, say), so a
+ * looser check here would let such bodies through to get the wrong code.
+ */
 function isMessage(value: unknown): value is JsonRpcShape {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const message = value as JsonRpcShape;
-  if (message.jsonrpc !== '2.0') return false;
-  if (typeof message.method === 'string') return true;
-  return 'id' in message && ('result' in message || 'error' in message);
+  return JSONRPCMessageSchema.safeParse(value).success;
 }
 
 /** The messages of a body (one or a batch), or undefined when it is not JSON-RPC 2.0 (→ -32600). */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTarget, type TargetOptions } from './index.ts';
 
@@ -99,6 +100,44 @@ export function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): TargetOp
   };
 }
 
+const K6_INSTALL_URL = 'https://grafana.com/docs/k6/latest/set-up/install-k6/';
+
+/** The k6 the `vigil` CLI would use (K6_BIN, else k6 on PATH), or undefined. */
+function findK6(env: NodeJS.ProcessEnv): string | undefined {
+  const bin = env.K6_BIN || 'k6';
+  const candidates = bin.includes('/')
+    ? [bin]
+    : (env.PATH ?? '').split(delimiter).map((dir) => join(dir, bin));
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The first screen: what this server is for and the next command to try against it. */
+export function nextSteps(mcpUrl: string, k6: string | undefined): string {
+  const k6Line = k6
+    ? `k6 found: ${k6}`
+    : `k6 not found (needed for the two commands below): install k6 >= 1.0 from ${K6_INSTALL_URL}, or set K6_BIN`;
+  return [
+    '',
+    `MCP endpoint: ${mcpUrl}  (OAuth 2.1 + PKCE; any MCP client can connect, authorization needs no login by default)`,
+    '',
+    'Next, from the repository root:',
+    `  npx vigil probe --target ${mcpUrl}`,
+    '      one credentialed walk of discovery, registration, PKCE, token, tools and refresh, step by step',
+    `  npx vigil run oauth --target ${mcpUrl} --profile smoke --out results/`,
+    '      a CI gate: writes report.md and junit.xml, exits 1 when an SLO threshold fails',
+    `  ${k6Line}`,
+    '  npx vigil --help lists every command',
+    '',
+  ].join('\n');
+}
+
 async function main() {
   let options: TargetOptions | 'help';
   try {
@@ -113,7 +152,7 @@ async function main() {
   }
   const target = await startTarget(options);
   if (!options.adminToken) process.stderr.write(`admin token (generated): ${target.adminToken}\n`);
-  process.stderr.write(`MCP endpoint: ${target.mcpUrl}\n`);
+  process.stderr.write(`${nextSteps(target.mcpUrl, findK6(process.env))}\n`);
   const shutdown = (signal: string) => {
     process.stderr.write(`${signal}: shutting down\n`);
     target.close().then(

@@ -108,7 +108,9 @@ export function mcpRouter(context: McpHttpContext): Router {
     requiredScopes: [MCP_SCOPE],
     resourceMetadataUrl: context.resourceMetadataUrl,
   });
-  const json = express.json({ limit: config.maxBodyBytes });
+  // Not strict: body-parser's strict mode refuses JSON scalars (`42`, `null`) as parse errors, but
+  // they are valid JSON, and JSON-RPC wants -32600 for them (from preflight), -32700 only for bad JSON.
+  const json = express.json({ limit: config.maxBodyBytes, strict: false });
 
   router.post('/mcp', bearer, json, (req, res, next) => handlePost(req, res, context).catch(next));
   router.get('/mcp', bearer, (req, res, next) => handleStreamOrDelete(req, res, context).catch(next));

@@ -1,5 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  CallToolResult,
+  LoggingLevel,
+  ServerNotification,
+  ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { ADMIN_SCOPE, type ResolvedConfig } from './config.ts';
 
@@ -31,10 +37,41 @@ export function drawUpstreamLatency(median: number, p99: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The SDK Server's test of a level against the one logging/setLevel chose (private in its types). */
+interface LevelFilter {
+  isMessageIgnored?: (level: LoggingLevel, sessionId?: string) => boolean;
+}
+
+/**
+ * A `notifications/message` tied to the tool call: `extra.sendNotification` names the request, so
+ * Streamable HTTP sends it on the POST's SSE stream before the result, where `sendLoggingMessage`
+ * would send it unrelated (to the GET stream, or nowhere without one). Only sendLoggingMessage
+ * applies the logging/setLevel level, so the SDK's own test for it is borrowed. Best effort: a log
+ * the client can no longer receive must not fail the call.
+ */
+async function logToClient(
+  server: McpServer,
+  extra: ToolExtra,
+  logger: string,
+  level: LoggingLevel,
+  data: Record<string, unknown>,
+): Promise<void> {
+  if ((server.server as unknown as LevelFilter).isMessageIgnored?.(level, extra.sessionId)) return;
+  await extra
+    .sendNotification({ method: 'notifications/message', params: { level, logger, data } })
+    .catch(() => undefined);
+}
+
 /** One MCP server (the SDK's McpServer) per session/connection, as the SDK expects. */
 export function createMcpServer(context: ToolContext): McpServer {
   const { config } = context;
-  const server = new McpServer({ name: 'vigil-target', version: '0.1.0' }, { capabilities: { tools: {} } });
+  // `logging` makes the SDK answer logging/setLevel itself and lets tools send log notifications.
+  const server = new McpServer(
+    { name: 'vigil-target', version: '0.1.0' },
+    { capabilities: { tools: {}, logging: {} } },
+  );
 
   server.registerTool(
     'echo',
@@ -66,15 +103,21 @@ export function createMcpServer(context: ToolContext): McpServer {
         errorRate: z.number().min(0).max(1).optional(),
       },
     },
-    async ({ medianMs, p99Ms, errorRate }) => {
+    async ({ medianMs, p99Ms, errorRate }, extra) => {
       const median = medianMs ?? config.upstream.latencyMs.median;
       const p99 = p99Ms ?? Math.max(median, config.upstream.latencyMs.p99);
+      const log = (level: LoggingLevel, data: Record<string, unknown>) =>
+        logToClient(server, extra, 'simulate_upstream', level, data);
+      await log('info', { event: 'upstream call started', medianMs: median, p99Ms: p99 });
       const latency = drawUpstreamLatency(median, p99);
       await sleep(latency);
+      const latencyMs = Math.round(latency);
       if (Math.random() < (errorRate ?? config.upstream.errorRate)) {
-        return text(`upstream error after ${Math.round(latency)} ms (simulated)`, true);
+        await log('warning', { event: 'upstream call failed', latencyMs });
+        return text(`upstream error after ${latencyMs} ms (simulated)`, true);
       }
-      return text(JSON.stringify({ ok: true, latencyMs: Math.round(latency) }));
+      await log('info', { event: 'upstream call finished', latencyMs });
+      return text(JSON.stringify({ ok: true, latencyMs }));
     },
   );
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import type { RunningTarget } from '../src/index.ts';
 import {
   INITIALIZE,
@@ -16,6 +17,11 @@ import {
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
 
 const MAX_BODY = 8 * 1024;
+/**
+ * Long enough for the shared token to outlive the tests before the expiry test (a JWT `exp` is in
+ * whole seconds, so a 2 s token could be dead after 1.1 s), short enough to wait for its expiry.
+ */
+const TOKEN_TTL_SECONDS = 5;
 
 describe('bad input gets a spec-shaped error, never a crash', () => {
   let target: RunningTarget;
@@ -25,7 +31,10 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
   const secrets: Array<string | undefined> = [];
 
   beforeAll(async () => {
-    ({ target, logs } = await startCapturedTarget({ maxBodyBytes: MAX_BODY, accessTokenTtlSeconds: 2 }));
+    ({ target, logs } = await startCapturedTarget({
+      maxBodyBytes: MAX_BODY,
+      accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+    }));
     const flow = await fullAuthFlow(target.issuer, target.mcpUrl);
     token = flow.tokens.access_token!;
     secrets.push(token, flow.tokens.refresh_token, flow.code, flow.verifier);
@@ -50,6 +59,34 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
   });
+
+  // JSON-RPC 2.0 keeps -32700 for text that is not JSON; valid JSON that is not a Request object
+  // is -32600 with a null id. Each body carries a marker that must not come back in the answer.
+  it.each([
+    ['a number', '42'],
+    ['a string', '"not-a-request-marker"'],
+    ['null', 'null'],
+    ['a boolean', 'true'],
+    ['an empty batch', '[]'],
+    ['a request with an object id', '{"jsonrpc":"2.0","id":{"not-a-request-marker":1},"method":"ping"}'],
+    ['a request with an array id', '{"jsonrpc":"2.0","id":["not-a-request-marker"],"method":"ping"}'],
+    ['a request with a boolean id', '{"jsonrpc":"2.0","id":true,"method":"ping"}'],
+    [
+      'a batch with one such request',
+      '[{"jsonrpc":"2.0","id":3,"method":"ping"},{"jsonrpc":"2.0","id":{},"method":"ping"}]',
+    ],
+  ])(
+    'valid JSON that is not a JSON-RPC request (%s) → 400 -32600, id null, input not echoed',
+    async (_, body) => {
+      const response = await mcpPost(target.mcpUrl, token, body, sessionHeaders);
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(text).not.toContain('not-a-request-marker');
+      const answer = JSON.parse(text) as { jsonrpc: string; id: unknown; error: Record<string, unknown> };
+      expect(answer).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+      expect(answer.error.data).toBeUndefined();
+    },
+  );
 
   it('unknown method → JSON-RPC -32601', async () => {
     const answer = await readJsonRpc(
@@ -290,7 +327,8 @@ describe('bad input gets a spec-shaped error, never a crash', () => {
   it('garbage and expired tokens → 401 with a resource_metadata challenge', async () => {
     const garbage = await mcpPost(target.mcpUrl, 'not-a-jwt', INITIALIZE);
     expect(garbage.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const expiresAtMs = decodeJwt(token).exp! * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 100));
     const expired = await mcpPost(
       target.mcpUrl,
       token,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { optionsFromCli } from '../src/main.ts';
+import { nextSteps, optionsFromCli } from '../src/main.ts';
 
 const BIN = fileURLToPath(new URL('../bin/vigil-target.js', import.meta.url));
 
@@ -47,5 +47,16 @@ describe('command line', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('admin token (generated)');
+    // The first screen says what to do next with this server.
+    expect(stderr).toContain(`npx vigil probe --target ${mcpUrl}`);
+  });
+
+  it('the first screen names the next commands and whether k6 is there', () => {
+    const url = 'http://127.0.0.1:8080/mcp';
+    const without = nextSteps(url, undefined);
+    expect(without).toContain(`npx vigil probe --target ${url}`);
+    expect(without).toContain(`npx vigil run oauth --target ${url} --profile smoke`);
+    expect(without).toMatch(/k6 not found .*install k6 >= 1\.0 from https:\/\/grafana\.com\/docs\/k6/);
+    expect(nextSteps(url, '/usr/local/bin/k6')).toContain('k6 found: /usr/local/bin/k6');
   });
 });

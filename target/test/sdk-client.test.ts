@@ -7,6 +7,10 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
+import {
+  LoggingMessageNotificationSchema,
+  type LoggingMessageNotification,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { RunningTarget } from '../src/index.ts';
 import { REDIRECT_URI, followAuthorization } from './helpers/oauth-flow.ts';
 import { leakedSecrets, startCapturedTarget } from './helpers/target.ts';
@@ -118,5 +122,29 @@ describe('the MCP SDK client with its OAuth provider', () => {
 
     const secrets = provider.tokenHistory.flatMap((tokens) => [tokens.access_token, tokens.refresh_token]);
     expect(leakedSecrets(logs(), [...secrets, provider.verifier, USER.password])).toEqual([]);
+  });
+
+  it('receives the log notifications of simulate_upstream through its notification handler', async () => {
+    const provider = new HeadlessOAuthProvider();
+    const client = await connect(target, provider);
+    expect(client.getServerCapabilities()?.logging).toEqual({});
+    const received: Array<LoggingMessageNotification['params']> = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      received.push(notification.params);
+    });
+    await client.setLoggingLevel('info');
+
+    const result = await client.callTool({
+      name: 'simulate_upstream',
+      arguments: { medianMs: 20, p99Ms: 20, errorRate: 0 },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    for (const log of received) expect(log).toMatchObject({ level: 'info', logger: 'simulate_upstream' });
+    const token = provider.savedTokens!.access_token;
+    expect(received.map((log) => JSON.stringify(log)).join('')).not.toContain(token);
+
+    await (client.transport as StreamableHTTPClientTransport).terminateSession();
+    await client.close();
   });
 });

@@ -5,6 +5,10 @@ import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import {
+  LoggingMessageNotificationSchema,
+  type LoggingMessageNotification,
+} from '@modelcontextprotocol/sdk/types.js';
 import { startTarget, type RunningTarget, type TargetVariant } from '../src/index.ts';
 import {
   INITIALIZE,
@@ -13,6 +17,7 @@ import {
   fullAuthFlow,
   mcpPost,
   readJsonRpc,
+  sseMessages,
   MCP_PROTOCOL_VERSION,
 } from './helpers/oauth-flow.ts';
 
@@ -35,6 +40,41 @@ function openSocket(url: string, token?: string): Promise<WebSocket> {
 
 function nextMessage(socket: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+}
+
+/** The frames a socket receives up to and including the answer with the given id. */
+function messagesUntilAnswer(socket: WebSocket, id: number): Promise<Array<Record<string, unknown>>> {
+  return new Promise((resolve) => {
+    const received: Array<Record<string, unknown>> = [];
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      received.push(message);
+      if (message.id !== id) return;
+      socket.off('message', onMessage);
+      resolve(received);
+    };
+    socket.on('message', onMessage);
+  });
+}
+
+const QUICK_UPSTREAM = {
+  name: 'simulate_upstream',
+  arguments: { medianMs: 20, p99Ms: 20, errorRate: 0 },
+};
+
+function simulateUpstreamCall(id: number) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: QUICK_UPSTREAM };
+}
+
+const isLogMessage = (message: Record<string, unknown>) => message.method === 'notifications/message';
+
+/** The log notifications simulate_upstream sends: one at the start, one when the upstream answered. */
+function expectUpstreamLogs(logs: Array<LoggingMessageNotification['params']>, token: string) {
+  expect(logs.length).toBeGreaterThanOrEqual(2);
+  for (const log of logs) {
+    expect(log).toMatchObject({ level: 'info', logger: 'simulate_upstream' });
+    expect(JSON.stringify(log)).not.toContain(token);
+  }
 }
 
 describe('transports of the default server', () => {
@@ -71,6 +111,16 @@ describe('transports of the default server', () => {
     });
     socket.send('{not json');
     expect(await nextMessage(socket)).toMatchObject({ error: { code: -32700 } });
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: {}, method: 'ping' }));
+    expect(await nextMessage(socket)).toMatchObject({ id: null, error: { code: -32600 } });
+    socket.send(JSON.stringify(simulateUpstreamCall(3)));
+    const frames = await messagesUntilAnswer(socket, 3);
+    expect(frames.at(-1)).toMatchObject({ id: 3, result: { content: expect.any(Array) } });
+    const logs = frames.filter(isLogMessage);
+    expectUpstreamLogs(
+      logs.map((frame) => frame.params as LoggingMessageNotification['params']),
+      token,
+    );
     const metrics = await (await fetch(target.metricsUrl)).text();
     expect(metrics).toContain('vigil_target_streaming_connections{transport="websocket"} 1');
     socket.close();
@@ -86,9 +136,15 @@ describe('transports of the default server', () => {
       requestInit: { headers: { authorization } },
     });
     const client = new Client({ name: 'legacy', version: '0' });
+    const logs: Array<LoggingMessageNotification['params']> = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      logs.push(notification.params);
+    });
     await client.connect(transport);
     const result = await client.callTool({ name: 'echo', arguments: { text: 'legacy' } });
     expect(result.content).toEqual([{ type: 'text', text: 'legacy' }]);
+    await client.callTool(QUICK_UPSTREAM);
+    expectUpstreamLogs(logs, token);
     await client.close();
   });
 
@@ -108,6 +164,45 @@ describe('transports of the default server', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     controller.abort();
+  });
+
+  describe('MCP logging over Streamable HTTP (SSE answers)', () => {
+    let headers: Record<string, string>;
+    beforeAll(async () => {
+      const init = await mcpPost(target.mcpUrl, token, INITIALIZE);
+      expect((await readJsonRpc(init)).result).toMatchObject({ capabilities: { logging: {} } });
+      headers = {
+        'mcp-session-id': init.headers.get('mcp-session-id')!,
+        'mcp-protocol-version': MCP_PROTOCOL_VERSION,
+      };
+    });
+
+    it('simulate_upstream sends notifications/message on the POST stream before its result', async () => {
+      const response = await mcpPost(target.mcpUrl, token, simulateUpstreamCall(2), headers);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const messages = sseMessages(await response.text());
+      const resultAt = messages.findIndex((message) => message.id === 2);
+      expect(messages[resultAt]).toMatchObject({ result: { content: expect.any(Array) } });
+      const logsBefore = messages.slice(0, resultAt).filter(isLogMessage);
+      expect(logsBefore.length).toBe(messages.filter(isLogMessage).length);
+      expectUpstreamLogs(
+        logsBefore.map((message) => message.params as LoggingMessageNotification['params']),
+        token,
+      );
+    });
+
+    it('logging/setLevel answers a result, and a level above info silences the tool logs', async () => {
+      const setLevel = { jsonrpc: '2.0', id: 3, method: 'logging/setLevel', params: { level: 'warning' } };
+      expect(await readJsonRpc(await mcpPost(target.mcpUrl, token, setLevel, headers))).toEqual({
+        jsonrpc: '2.0',
+        id: 3,
+        result: {},
+      });
+      const response = await mcpPost(target.mcpUrl, token, simulateUpstreamCall(4), headers);
+      const messages = sseMessages(await response.text());
+      expect(messages.filter(isLogMessage)).toEqual([]);
+      expect(messages.at(-1)).toMatchObject({ id: 4, result: { content: expect.any(Array) } });
+    });
   });
 });
 
@@ -134,6 +229,10 @@ describe('variants', () => {
       params: { name: 'echo', arguments: { text: 'x' } },
     });
     expect((await readJsonRpc(call)).result).toEqual({ content: [{ type: 'text', text: 'x' }] });
+    // Log notifications have no place in a JSON answer: the result alone comes back.
+    const slow = await mcpPost(target.mcpUrl, token, simulateUpstreamCall(3));
+    expect(slow.headers.get('content-type')).toContain('application/json');
+    expect(await slow.json()).toMatchObject({ id: 3, result: { content: expect.any(Array) } });
     const get = await fetch(target.mcpUrl, {
       headers: { authorization: `Bearer ${token}`, accept: MCP_ACCEPT },
     });

@@ -177,16 +177,21 @@ export async function fullAuthFlow(
 
 export const MCP_ACCEPT = 'application/json, text/event-stream';
 
-/** Reads a JSON-RPC answer that came as JSON or as an SSE stream. */
+/** Every JSON-RPC message of an SSE answer, in the order the server sent them. */
+export function sseMessages(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim())
+    .filter(Boolean)
+    .map((data) => JSON.parse(data) as Record<string, unknown>);
+}
+
+/** Reads a JSON-RPC answer that came as JSON or as an SSE stream (its last message). */
 export async function readJsonRpc(response: Response): Promise<Record<string, unknown>> {
   const text = await response.text();
   if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const data = text
-      .split('\n')
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).trim())
-      .filter(Boolean);
-    return JSON.parse(data[data.length - 1] ?? '{}');
+    return sseMessages(text).at(-1) ?? {};
   }
   return JSON.parse(text);
 }
