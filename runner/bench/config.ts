@@ -15,6 +15,7 @@ export function benchConfig(dir: string, k6Bin: string): RunnerConfig {
     token: BENCH_TOKEN,
     metricsPublic: false,
     allowedHosts: ['127.0.0.1'],
+    blockedCidrs: [],
     k6Bin,
     limits: { maxVus: 1000, maxRate: 500, maxDurationMs: 3_600_000, maxConcurrentRuns: 1000 },
     retentionDays: 30,

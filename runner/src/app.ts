@@ -8,11 +8,13 @@ import pino, { type Logger } from 'pino';
 import { buildServer } from './api/server.ts';
 import type { RunnerConfig } from './config.ts';
 import { LocalEngine } from './engine/local.ts';
+import { locateK6 } from './engine/locate.ts';
 import type { Engine } from './engine/types.ts';
-import { dnsResolver, type Resolver } from './hosts.ts';
+import { dnsResolver, NetworkPolicy, type Resolver } from './hosts.ts';
 import { RunnerMetrics } from './metrics.ts';
 import type { Clock } from './probes/scheduler.ts';
 import { ProbeService } from './probes/service.ts';
+import type { RunBuilderDeps } from './run-request.ts';
 import { RunManager } from './runs.ts';
 import { Store } from './store/store.ts';
 import { TargetService } from './targets.ts';
@@ -27,12 +29,19 @@ export interface RunnerOptions {
   parentEnv?: NodeJS.ProcessEnv;
 }
 
+/** Something that keeps the runner from doing its work, shown on /readyz and logged at start. */
+export interface Problem {
+  code: 'k6_missing' | 'secrets_unreadable';
+  message: string;
+}
+
 export interface Runner {
   app: FastifyInstance;
   store: Store;
   runs: RunManager;
   probes: ProbeService;
   metrics: RunnerMetrics;
+  problems(): Problem[];
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -59,7 +68,9 @@ async function kubernetesEngine(config: RunnerConfig): Promise<Engine> {
 
 export async function createRunner(config: RunnerConfig, options: RunnerOptions = {}): Promise<Runner> {
   if (!config.token)
-    throw new Error('VIGIL_TOKEN (or --token) is required: every API call but /healthz and /readyz needs it');
+    throw new Error(
+      'VIGIL_TOKEN (or --token-file <file>) is required: every API call but /healthz and /readyz needs it',
+    );
   const logger = options.logger ?? createLogger();
   const store = new Store(config.dbPath);
   const metrics = new RunnerMetrics(config.thresholdRunsKept);
@@ -77,6 +88,7 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     metrics,
     config.dataDir,
     logger,
+    config.limits.maxConcurrentRuns,
   );
   const interrupted = runs.recoverInterrupted();
   if (interrupted.length > 0)
@@ -84,26 +96,48 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
       { runs: interrupted.map((r) => r.id) },
       'runs left active by a previous runner marked interrupted',
     );
-  const targets = new TargetService(
-    store,
-    config.secretKey,
-    config.allowedHosts,
-    options.resolver ?? dnsResolver,
-  );
-  const probes = new ProbeService(store, targets, runs, metrics, logger, {
+  const policy = new NetworkPolicy(config.allowedHosts, config.blockedCidrs, options.resolver ?? dnsResolver);
+  const targets = new TargetService(store, config.secretKey, policy);
+  const runBuilder: RunBuilderDeps = {
+    policy,
+    secretsOf: (target) => targets.secretsOf(target),
+    limits: config.limits,
+    hasEngine: (name) => runs.hasEngine(name),
+  };
+  const probes = new ProbeService(store, runBuilder, runs, metrics, logger, {
     concurrency: config.probeConcurrency,
     clock: options.clock,
   });
+  const problems = (): Problem[] => {
+    const found: Problem[] = [];
+    try {
+      locateK6(config.k6Bin, (options.parentEnv ?? process.env).PATH);
+    } catch (error) {
+      found.push({
+        code: 'k6_missing',
+        message: `${(error as Error).message}: no run and no probe can start`,
+      });
+    }
+    const unreadable = targets.unreadable();
+    if (unreadable.length > 0)
+      found.push({
+        code: 'secrets_unreadable',
+        message: `the stored secrets of ${unreadable.length} target(s) (${unreadable.map((t) => t.name).join(', ')}) cannot be opened with this VIGIL_SECRET_KEY (missing, or not the key they were stored with): their runs and probes are refused until the runner gets that key or the secrets are entered again`,
+      });
+    return found;
+  };
   let ready = false;
   const app = await buildServer({
     config,
     store,
     targets,
     runs,
+    runBuilder,
     probes,
     metrics,
     logger,
     isReady: () => ready,
+    problems,
   });
 
   const sweep = () => {
@@ -121,8 +155,10 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     runs,
     probes,
     metrics,
+    problems,
     async listen() {
       sweep();
+      for (const problem of problems()) logger.warn({ problem: problem.code }, problem.message);
       probes.start();
       const address = await app.listen({ host: config.host, port: config.port });
       ready = true;

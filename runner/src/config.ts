@@ -4,13 +4,10 @@
  */
 import path from 'node:path';
 import { parseDuration } from '@vigil/scenarios/catalog';
+import { parseCidrs } from './hosts.ts';
+import { catalogLimits, type Limits } from './limits.ts';
 
-export interface Limits {
-  maxVus: number;
-  maxRate: number;
-  maxDurationMs: number;
-  maxConcurrentRuns: number;
-}
+export type { Limits };
 
 export interface RunnerConfig {
   host: string;
@@ -21,6 +18,8 @@ export interface RunnerConfig {
   /** /metrics without the bearer token (Prometheus scrapes inside a trusted network). */
   metricsPublic: boolean;
   allowedHosts: string[];
+  /** Networks no run may reach, on top of link-local and cloud metadata (always refused). */
+  blockedCidrs: string[];
   remoteWriteUrl?: string;
   k6Bin: string;
   secretKey?: Buffer;
@@ -70,7 +69,16 @@ export function listFrom(text: string | undefined, fallback: string[]): string[]
     .filter(Boolean);
 }
 
+/** VIGIL_BLOCKED_CIDRS, each entry checked so a typo fails the start instead of blocking nothing. */
+export function blockedCidrsFrom(text: string | undefined): string[] {
+  const entries = listFrom(text, []);
+  parseCidrs(entries);
+  return entries;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
+  // The catalog's largest scenario × profile, so every shipped profile runs under the defaults.
+  const fromCatalog = catalogLimits();
   // Absolute, because k6 runs with the scenarios folder as its working directory and writes its
   // summary into the run folder: a relative path would point somewhere else for it.
   const dataDir = path.resolve(env.VIGIL_DATA_DIR || './vigil-data');
@@ -82,13 +90,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerConfi
     token: env.VIGIL_TOKEN ?? '',
     metricsPublic: env.VIGIL_METRICS_PUBLIC === 'true',
     allowedHosts: listFrom(env.VIGIL_ALLOWED_HOSTS, DEFAULT_ALLOWED_HOSTS),
+    blockedCidrs: blockedCidrsFrom(env.VIGIL_BLOCKED_CIDRS),
     remoteWriteUrl: env.VIGIL_REMOTE_WRITE_URL || undefined,
     k6Bin: env.K6_BIN || 'k6',
     secretKey: parseSecretKey(env.VIGIL_SECRET_KEY),
     limits: {
-      maxVus: intFrom(env.VIGIL_MAX_VUS, 1000, 'VIGIL_MAX_VUS'),
-      maxRate: intFrom(env.VIGIL_MAX_RATE, 500, 'VIGIL_MAX_RATE'),
-      maxDurationMs: durationFrom(env.VIGIL_MAX_DURATION, '1h', 'VIGIL_MAX_DURATION'),
+      maxVus: intFrom(env.VIGIL_MAX_VUS, fromCatalog.vus, 'VIGIL_MAX_VUS'),
+      maxRate: intFrom(env.VIGIL_MAX_RATE, fromCatalog.rate, 'VIGIL_MAX_RATE'),
+      maxDurationMs: env.VIGIL_MAX_DURATION
+        ? durationFrom(env.VIGIL_MAX_DURATION, '1h', 'VIGIL_MAX_DURATION')
+        : fromCatalog.durationMs,
       maxConcurrentRuns: intFrom(env.VIGIL_MAX_CONCURRENT_RUNS, 2, 'VIGIL_MAX_CONCURRENT_RUNS'),
     },
     retentionDays: intFrom(env.VIGIL_RETENTION_DAYS, 30, 'VIGIL_RETENTION_DAYS'),

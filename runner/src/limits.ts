@@ -3,6 +3,8 @@
  * shapes with the overrides applied, checked against the server's limits.
  */
 import {
+  PROFILES,
+  SCENARIOS,
   WORKLOADS,
   applyOverrides,
   loadOverridesFromEnv,
@@ -14,7 +16,14 @@ import {
   type Shape,
   type WorkloadId,
 } from '@vigil/scenarios/catalog';
-import type { Limits } from './config.ts';
+
+/** A runner's per-run limits (VIGIL_MAX_*), defaulting to catalogLimits(). */
+export interface Limits {
+  maxVus: number;
+  maxRate: number;
+  maxDurationMs: number;
+  maxConcurrentRuns: number;
+}
 
 export interface LoadFootprint {
   vus: number;
@@ -71,6 +80,18 @@ export function footprint(
         durationMs: 0,
       },
     );
+}
+
+/** The largest load any scenario × profile of the catalog asks for (the default limits). */
+export function catalogLimits(): LoadFootprint {
+  const prints = Object.values(SCENARIOS).flatMap((scenario) =>
+    PROFILES.map((profile) => footprint(scenario, profile, {})),
+  );
+  return {
+    vus: Math.max(...prints.map((p) => p.vus)),
+    rate: Math.max(...prints.map((p) => p.rate)),
+    durationMs: Math.max(...prints.map((p) => p.durationMs)),
+  };
 }
 
 export interface LimitError {

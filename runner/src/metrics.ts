@@ -19,6 +19,8 @@ export interface ProbeOutcomeForMetrics {
   steps: ProbeResult['steps'];
   toolsHash: string | null;
   tokenExpiresInSeconds: number | null;
+  /** Restoring the last stored verdict at start: set the gauges, count no run, no drift. */
+  restored?: boolean;
 }
 
 export class RunnerMetrics {
@@ -77,6 +79,11 @@ export class RunnerMetrics {
     labelNames: this.probeLabels,
     registers: [this.registry],
   });
+  readonly probeRunnerError = this.gauge(
+    RUNNER_SERIES.probeRunnerError,
+    '1 while the runner cannot run the probe (reason label); 0 (reason="none") once it can',
+    [...this.probeLabels, 'reason'],
+  );
   readonly runThresholdPassed = this.gauge(
     RUNNER_SERIES.runThresholdPassed,
     '1 when every threshold on the metric passed in the run',
@@ -85,6 +92,7 @@ export class RunnerMetrics {
   readonly runsActive = this.gauge(RUNNER_SERIES.runsActive, 'runs queued or running', []);
   private readonly lastToolsHash = new Map<string, string>();
   private readonly stepsSeen = new Map<string, Set<string>>();
+  private readonly runnerErrorReason = new Map<string, string>();
   private readonly thresholdRuns: Array<{ testid: string; labels: Array<Record<string, string>> }> = [];
 
   constructor(private readonly keepRuns = 50) {
@@ -95,6 +103,19 @@ export class RunnerMetrics {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * The runner could (reason "none", 0) or could not (1) run the probe's last walk; one reason series
+   * per probe. A runner error changes nothing else: the target's series keep their last verdict.
+   */
+  recordProbeRunnerError(probe: string, target: string, reason: string): void {
+    const key = `${probe}\u0000${target}`;
+    const previous = this.runnerErrorReason.get(key);
+    if (previous !== undefined && previous !== reason)
+      this.probeRunnerError.remove({ probe, target, reason: previous });
+    this.runnerErrorReason.set(key, reason);
+    this.probeRunnerError.set({ probe, target, reason }, reason === 'none' ? 0 : 1);
+  }
+
   recordProbe(o: ProbeOutcomeForMetrics): void {
     const labels = { probe: o.probe, target: o.target };
     this.probeSuccess.set(labels, o.ok ? 1 : 0);
@@ -102,7 +123,8 @@ export class RunnerMetrics {
     this.probeDuration.set(labels, o.durationMs / 1000);
     this.probeLastRun.set(labels, Math.floor(o.atMs / 1000));
     this.probeInterval.set(labels, o.intervalSeconds);
-    this.probeRuns.inc(labels);
+    this.probeRuns.inc(labels, o.restored ? 0 : 1);
+    this.recordProbeRunnerError(o.probe, o.target, 'none');
     const key = `${o.probe}\u0000${o.target}`;
     // Step series describe the last walk only: a step it did not reach (the walk stopped earlier)
     // is dropped, so an old failure of that step cannot label today's alert or table.
@@ -120,7 +142,8 @@ export class RunnerMetrics {
     if (o.tokenExpiresInSeconds !== null) this.probeTokenExpiry.set(labels, o.tokenExpiresInSeconds);
     if (o.toolsHash) {
       const previous = this.lastToolsHash.get(key);
-      if (previous !== undefined && previous !== o.toolsHash) this.probeToolsHashChanges.inc(labels);
+      if (!o.restored && previous !== undefined && previous !== o.toolsHash)
+        this.probeToolsHashChanges.inc(labels);
       else this.probeToolsHashChanges.inc(labels, 0);
       this.lastToolsHash.set(key, o.toolsHash);
     }
@@ -141,6 +164,9 @@ export class RunnerMetrics {
     this.probeRuns.remove({ probe, target });
     this.probeToolsHashChanges.remove({ probe, target });
     const key = `${probe}\u0000${target}`;
+    const reason = this.runnerErrorReason.get(key);
+    if (reason !== undefined) this.probeRunnerError.remove({ probe, target, reason });
+    this.runnerErrorReason.delete(key);
     for (const step of this.stepsSeen.get(key) ?? []) {
       this.probeStepDuration.remove({ probe, target, step });
       this.probeStepSuccess.remove({ probe, target, step });

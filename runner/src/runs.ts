@@ -5,62 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { overridesToEnv, type OverrideValue, type ScenarioDef } from '@vigil/scenarios/catalog';
 import type { Logger } from 'pino';
 import type { RunnerMetrics } from './metrics.ts';
 import { signalGroup } from './engine/local.ts';
 import type { Engine, EngineOutcome, RunHandle, StopReason } from './engine/types.ts';
+import { RequestError } from './errors.ts';
+import { runSpecFor, type RunRequest } from './run-request.ts';
 import { newId, type Store } from './store/store.ts';
-import {
-  SECRET_FIELDS,
-  type CreatedBy,
-  type EngineName,
-  type RunRecord,
-  type TargetAuth,
-} from './store/types.ts';
-
-export interface RunRequest {
-  kind: 'load' | 'probe';
-  scenario: ScenarioDef;
-  profile: string;
-  overrides: Record<string, OverrideValue>;
-  targetId: string | null;
-  targetName: string;
-  mcpUrl: string;
-  auth: TargetAuth;
-  secrets: Record<string, string>;
-  engine: EngineName;
-  createdBy: CreatedBy | null;
-  probeId: string | null;
-  timeoutMs: number;
-}
-
-const AUTH_ENV: Record<keyof TargetAuth, string> = {
-  clientId: 'CLIENT_ID',
-  loginUser: 'LOGIN_USER',
-  scopes: 'SCOPE',
-  grant: 'GRANT',
-  tokenAuth: 'TOKEN_AUTH',
-  clientKeyAlg: 'CLIENT_KEY_ALG',
-  clientMetadataUrl: 'CLIENT_METADATA_URL',
-};
-
-export function scriptEnvFor(
-  req: Pick<RunRequest, 'mcpUrl' | 'profile' | 'auth' | 'scenario' | 'overrides'>,
-): Record<string, string> {
-  const env: Record<string, string> = { MCP_URL: req.mcpUrl, PROFILE: req.profile };
-  for (const [key, name] of Object.entries(AUTH_ENV) as Array<[keyof TargetAuth, string]>) {
-    const value = req.auth[key];
-    if (value) env[name] = value;
-  }
-  return { ...env, ...overridesToEnv(req.scenario.id, req.overrides) };
-}
-
-export function secretEnvFor(secrets: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [field, name] of Object.entries(SECRET_FIELDS)) if (secrets[field]) env[name] = secrets[field];
-  return env;
-}
+import type { EngineName, RunRecord } from './store/types.ts';
 
 /** Ends a leftover k6 process group, unless its pid now belongs to an unrelated process. */
 export function endLeftoverGroup(pgid: number, runId: string): boolean {
@@ -77,6 +29,14 @@ export function endLeftoverGroup(pgid: number, runId: string): boolean {
   return signalGroup(pgid, 'SIGKILL');
 }
 
+/**
+ * Only a run that ran to its end has a threshold verdict: a stopped, interrupted, timed-out or
+ * errored run saw part of its load, so its thresholds say nothing (and it cannot be a baseline).
+ */
+export function hasVerdict(status: RunRecord['status']): boolean {
+  return status === 'passed' || status === 'failed';
+}
+
 type FinishListener = (run: RunRecord, outcome: EngineOutcome) => void;
 
 export class RunManager {
@@ -90,6 +50,8 @@ export class RunManager {
     private readonly metrics: RunnerMetrics,
     private readonly dataDir: string,
     private readonly log: Logger,
+    /** Load runs allowed at once (probes are not counted); unlimited when absent. */
+    private readonly maxConcurrentLoadRuns?: number,
   ) {}
 
   runDir(runId: string): string {
@@ -110,7 +72,14 @@ export class RunManager {
 
   /** Creates the record and starts the engine; resolves once k6 is spawned (or failed to). */
   async start(req: RunRequest): Promise<{ run: RunRecord; done: Promise<RunRecord> }> {
-    if (this.closing) throw new Error('the runner is shutting down');
+    if (this.closing) throw new RequestError(503, 'shutting_down', 'the runner is shutting down');
+    const max = this.maxConcurrentLoadRuns;
+    if (req.kind === 'load' && max !== undefined && this.store.countActiveLoadRuns() >= max)
+      throw new RequestError(
+        429,
+        'too_many_runs',
+        `at most ${max} load runs may be active at once; stop one or wait`,
+      );
     const engine = this.engines[req.engine];
     const run = this.store.insertRun({
       id: newId('run'),
@@ -129,20 +98,9 @@ export class RunManager {
     let handle: RunHandle;
     try {
       if (!engine) throw new Error(`engine ${req.engine} is not configured on this runner`);
-      handle = await engine.start(
-        {
-          runId: run.id,
-          kind: req.kind,
-          scenario: req.scenario,
-          profile: req.profile,
-          targetName: req.targetName,
-          env: scriptEnvFor(req),
-          secretEnv: secretEnvFor(req.secrets),
-          runDir: this.runDir(run.id),
-          timeoutMs: req.timeoutMs,
-        },
-        { onProgress: (progress) => this.store.updateRun(run.id, { progress }) },
-      );
+      handle = await engine.start(runSpecFor(req, run.id, this.runDir(run.id)), {
+        onProgress: (progress) => this.store.updateRun(run.id, { progress }),
+      });
     } catch (error) {
       const message = (error as Error).message;
       const failed = this.store.updateRun(run.id, {
@@ -180,7 +138,7 @@ export class RunManager {
       status: outcome.status,
       exitCode: outcome.exitCode,
       summary: outcome.summary,
-      thresholds: outcome.summary?.thresholds ?? null,
+      thresholds: hasVerdict(outcome.status) ? (outcome.summary?.thresholds ?? null) : null,
       metricsDelivered: outcome.metricsDelivered,
       error: outcome.error,
       progress: outcome.status === 'passed' || outcome.status === 'failed' ? 1 : undefined,

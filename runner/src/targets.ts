@@ -1,21 +1,14 @@
 /**
- * Target service: URL policy, secret sealing and the public (secret-free) view of a target.
+ * Target service: URL policy, key material checks, secret sealing, and the public (secret-free)
+ * view of a target.
  */
-import { checkTargetUrl, UrlRefused, type Resolver } from './hosts.ts';
+import { CLIENT_KEY_ALGS } from '@vigil/scenarios/catalog';
+import { importPKCS8 } from 'jose';
+import { FieldError } from './errors.ts';
+import type { NetworkPolicy } from './hosts.ts';
 import { MissingSecretKeyError, openSecrets, sealSecrets } from './secrets.ts';
 import { newId, type Store } from './store/store.ts';
 import { SECRET_FIELDS, type SecretField, type TargetAuth, type TargetRecord } from './store/types.ts';
-
-export class FieldError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-    readonly code = 'invalid_field',
-  ) {
-    super(message);
-  }
-}
 
 export interface TargetInput {
   name: string;
@@ -61,22 +54,51 @@ function splitAuth(auth: TargetInput['auth']): {
   return { shown: shown as TargetAuth, secrets };
 }
 
+/** Stored secrets this runner cannot open (no VIGIL_SECRET_KEY, or another key sealed them). */
+export class SecretsUnreadable extends FieldError {
+  constructor(target: TargetRecord, field = 'targetId') {
+    super(
+      field,
+      `the stored secrets of target ${target.name} (${target.secretFields.join(', ')}) cannot be opened: this runner's VIGIL_SECRET_KEY is missing or is not the key they were stored with. Start the runner with that key, or enter the secrets again (PATCH /api/targets/${target.id} with auth.${target.secretFields[0] ?? 'clientSecret'})`,
+      409,
+      'secrets_unreadable',
+    );
+  }
+}
+
+/**
+ * The scripts import the key into k6's WebCrypto as PKCS#8 and sign with the target's algorithm:
+ * anything else would fail every walk later with an opaque k6 error, so it is refused on write.
+ */
+async function checkPrivateKey(pem: string, alg: string): Promise<void> {
+  if (!/-----BEGIN PRIVATE KEY-----/.test(pem))
+    throw new FieldError(
+      'auth.clientPrivateKey',
+      'auth.clientPrivateKey must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----); convert one with `openssl pkcs8 -topk8 -nocrypt -in key.pem`',
+      422,
+      'invalid_key',
+    );
+  try {
+    await importPKCS8(pem, alg);
+  } catch {
+    throw new FieldError(
+      'auth.clientPrivateKey',
+      `auth.clientPrivateKey is not a usable ${alg} key (${alg.startsWith('ES') ? 'an EC key on the matching curve' : 'an RSA key'} is needed); set auth.clientKeyAlg to one of ${CLIENT_KEY_ALGS.join(', ')} that matches the key`,
+      422,
+      'invalid_key',
+    );
+  }
+}
+
 export class TargetService {
   constructor(
     private readonly store: Store,
     private readonly key: Buffer | undefined,
-    private readonly allowedHosts: readonly string[],
-    private readonly resolve: Resolver,
+    readonly policy: NetworkPolicy,
   ) {}
 
-  async checkUrl(url: string, field = 'mcpUrl'): Promise<URL> {
-    try {
-      return await checkTargetUrl(url, this.allowedHosts, this.resolve);
-    } catch (error) {
-      if (error instanceof UrlRefused)
-        throw new FieldError(field, `${field} ${error.message}`, 400, 'url_refused');
-      throw error;
-    }
+  checkUrl(url: string, field = 'mcpUrl'): Promise<URL> {
+    return this.policy.checkField(url, field);
   }
 
   private seal(existing: Record<string, string>, changes: Partial<Record<SecretField, string | null>>) {
@@ -108,6 +130,8 @@ export class TargetService {
     await this.checkUrl(input.mcpUrl);
     this.assertNameFree(input.name);
     const { shown, secrets } = splitAuth(input.auth);
+    if (secrets.clientPrivateKey)
+      await checkPrivateKey(secrets.clientPrivateKey, shown.clientKeyAlg ?? 'ES256');
     const { sealed, fields } = this.seal({}, secrets);
     return this.store.insertTarget({
       id: newId('tgt'),
@@ -117,6 +141,31 @@ export class TargetService {
       sealedSecrets: sealed,
       secretFields: fields,
     });
+  }
+
+  /**
+   * The secrets a patch builds on. When the stored ones cannot be opened, the patch must give (or
+   * clear) every stored field again, so none is silently dropped.
+   */
+  private existingSecrets(
+    target: TargetRecord,
+    changes: Partial<Record<SecretField, string | null>>,
+  ): Record<string, string> {
+    if (!target.sealedSecrets) return {};
+    try {
+      return this.secretsOf(target);
+    } catch (error) {
+      if (!(error instanceof SecretsUnreadable)) throw error;
+      const missing = target.secretFields.filter((field) => changes[field] === undefined);
+      if (missing.length > 0)
+        throw new FieldError(
+          `auth.${missing[0]}`,
+          `the stored secrets of target ${target.name} cannot be opened with this runner's VIGIL_SECRET_KEY; give every stored secret again (${missing.map((f) => `auth.${f}`).join(', ')}), or null to remove it`,
+          409,
+          'secrets_unreadable',
+        );
+      return {};
+    }
   }
 
   /** Partial update: absent fields keep their value; a secret set to null or "" is removed. */
@@ -130,9 +179,15 @@ export class TargetService {
       if (value === null) delete auth[key as keyof TargetAuth];
     }
     Object.assign(auth, shown);
+    if (secrets.clientPrivateKey)
+      await checkPrivateKey(secrets.clientPrivateKey, auth.clientKeyAlg ?? 'ES256');
+    else if (shown.clientKeyAlg && target.secretFields.includes('clientPrivateKey')) {
+      const stored = this.existingSecrets(target, {}).clientPrivateKey;
+      if (stored) await checkPrivateKey(stored, shown.clientKeyAlg);
+    }
     const secretsChanged = Object.keys(secrets).length > 0;
     const { sealed, fields } = secretsChanged
-      ? this.seal(this.secretsOf(target), secrets)
+      ? this.seal(this.existingSecrets(target, secrets), secrets)
       : { sealed: target.sealedSecrets, fields: target.secretFields };
     return this.store.updateTarget({
       ...target,
@@ -144,7 +199,24 @@ export class TargetService {
     });
   }
 
-  secretsOf(target: TargetRecord): Record<string, string> {
-    return openSecrets(this.key, target.sealedSecrets);
+  /** The target's secrets in clear; SecretsUnreadable (409) when this runner's key cannot open them. */
+  secretsOf(target: TargetRecord, field?: string): Record<string, string> {
+    try {
+      return openSecrets(this.key, target.sealedSecrets);
+    } catch {
+      throw new SecretsUnreadable(target, field);
+    }
+  }
+
+  /** Targets whose stored secrets this runner cannot open (checked at start and on /readyz). */
+  unreadable(): TargetRecord[] {
+    return this.store.listTargets(100_000, 0).items.filter((target) => {
+      try {
+        this.secretsOf(target);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   }
 }

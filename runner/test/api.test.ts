@@ -42,7 +42,7 @@ describe('auth and health', () => {
     expect((await fetch(`${t.base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${t.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', problems: [] });
   });
 
   it.each(['/api/scenarios', '/api/targets', '/api/runs', '/api/probes', '/metrics', '/api/openapi.json'])(

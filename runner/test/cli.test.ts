@@ -55,6 +55,9 @@ describe('vigil run', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('## Thresholds');
     expect(report).toContain('| oauth_auth_flow_duration | 40.0 | 80.0 | 100.0 |');
+    expect(report).toContain('| passed | oauth_auth_flow_duration | p(95) = 80.0 ms | `p(95)<200` |');
+    expect(report).not.toContain('## Failed checks');
+    expect(report).not.toContain('## Top errors');
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('tests="2" failures="0"');
     expect(junit).not.toContain('<failure');
@@ -71,8 +74,36 @@ describe('vigil run', () => {
     expect(JSON.parse(res.stdout)).toMatchObject({ status: 'failed', exitCode: 99 });
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('failures="1"');
-    expect(junit).toContain('<failure message="threshold p(95)&lt;200 on oauth_auth_flow_duration failed"/>');
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('**FAILED**');
+    expect(junit).toContain(
+      '<failure message="oauth_auth_flow_duration: p(95) = 800.0 ms, threshold p(95)&lt;200 not met">',
+    );
+    const failure = /<failure message="[^"]*">([^<]*)<\/failure>/.exec(junit)?.[1] ?? '';
+    expect(failure.split('\n')).toEqual([
+      'Top errors:',
+      '  oauth_errors reason server_error: 2',
+      '  oauth_errors status 503: 2',
+      '  oauth_errors step authorization: 2',
+      'Failed checks:',
+      '  authorization flow yields tokens: 2 failed, 8 passed',
+    ]);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    // The measured value beside the bound, the failed threshold first.
+    const rows = report.split('\n').filter((l) => /^\| (passed|\*\*FAILED\*\*) \|/.test(l));
+    expect(rows).toEqual([
+      '| **FAILED** | oauth_auth_flow_duration | p(95) = 800.0 ms | `p(95)<200` |',
+      '| passed | oauth_success | rate = 0.900 | `rate>=0.85` |',
+    ]);
+    expect(report).toContain(
+      '## Failed checks\n\n| check | fails | passes |\n|---|---:|---:|\n| authorization flow yields tokens | 2 | 8 |',
+    );
+    expect(report).toContain('## Top errors');
+    expect(report).toContain(
+      '### By reason\n\n| counter | reason | count |\n|---|---|---:|\n| oauth_errors | server_error | 2 |',
+    );
+    expect(report).toContain(
+      '### By step\n\n| counter | step | count |\n|---|---|---:|\n| oauth_errors | authorization | 2 |',
+    );
+    expect(report).toContain('| oauth_errors | 503 | 2 |');
   });
 
   it('usage errors: exit 2 naming the problem', async () => {
@@ -118,6 +149,26 @@ describe('vigil probe and scenarios', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('a passing probe report shows its steps and compliance checks, not the run-wide figures', async () => {
+    const out = join(tempDir(), 'p');
+    const res = await vigil(['probe', '--target', 'http://127.0.0.1:9/mcp', '--out', out]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).metrics).toHaveProperty(
+      'iteration_duration',
+    );
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('## Probe steps\n\n| step | result | ms | detail |');
+    expect(report).toContain('| discovery | ok | 10 |  |');
+    expect(report).toContain('| refresh | ok | 17 |  |');
+    expect(report).toContain(
+      '## Compliance\n\n| check | result |\n|---|---|\n| S256 advertised | ok |\n| 401 carries resource_metadata | ok |',
+    );
+    expect(report).toContain(`- tools/list: 3 tools, sha256 \`${'a'.repeat(64)}\``);
+    expect(report).not.toContain('iteration_duration');
+    expect(report).not.toContain('http_req_failed');
+    expect(report).not.toContain('## Key metrics');
+  });
+
   it('lists scenarios; --help works everywhere', async () => {
     const res = await vigil(['scenarios']);
     expect(res.code).toBe(0);
@@ -135,9 +186,36 @@ describe('vigil probe and scenarios', () => {
     }
   });
 
-  it('serve refuses to start without a token', async () => {
+  it('serve refuses to start without a token, naming the flag that exists', async () => {
     const res = await vigil(['serve', '--port', '0', '--data-dir', tempDir()]);
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('VIGIL_TOKEN');
+    expect(res.stderr).toContain('--token-file');
+    expect(res.stderr).not.toMatch(/--token\b(?!-file)/);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const res = await vigil([flag]);
+      expect(res.code).toBe(0);
+      expect(res.stdout.trim()).toBe(version);
+    }
+  });
+
+  it('what serve, run and probe write by default is git-ignored', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const paths = [
+      'runner/vigil-data/vigil.db',
+      'vigil-results/report.md',
+      'vigil-probe/summary.json',
+      'results/junit.xml',
+    ];
+    const child = spawn('git', ['check-ignore', ...paths], { cwd: root });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n').sort()).toEqual([...paths].sort());
   });
 });

@@ -32,6 +32,7 @@ import { RunnerMetrics } from '../src/metrics.ts';
 import { RunManager } from '../src/runs.ts';
 import { Store } from '../src/store/store.ts';
 import { tempDir, waitUntil } from './helpers.ts';
+import { NetworkPolicy } from '../src/hosts.ts';
 
 const CRD = parse(
   readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'),
@@ -57,6 +58,7 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
     env: { MCP_URL: 'https://mcp.example.com/mcp', PROFILE: 'load', PROBE_TOOL_ARGS: '{"a": 1}' },
     secretEnv: { CLIENT_SECRET: SECRET },
     runDir: tempDir(),
+    blocklist: new NetworkPolicy(['*']).k6Blocklist(),
     timeoutMs: 60_000,
     ...overrides,
   };

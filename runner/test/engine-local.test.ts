@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalEngine, logPath } from '../src/engine/local.ts';
 import { EngineUnavailable, type RunSpec } from '../src/engine/types.ts';
 import { FIXTURE_SCENARIOS, K6_DOUBLE, processGroupAlive, tempDir, waitUntil } from './helpers.ts';
+import { NetworkPolicy } from '../src/hosts.ts';
 
 const SECRET = 'client-secret-never-in-argv';
 const PASSWORD = 'login-password-never-in-argv';
@@ -21,6 +22,7 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
     env: { MCP_URL: 'http://127.0.0.1:9/mcp', PROFILE: 'smoke', CLIENT_ID: 'c1', LOAD_VUS: '2' },
     secretEnv: { CLIENT_SECRET: SECRET, LOGIN_PASSWORD: PASSWORD },
     runDir: tempDir('vigil-engine-'),
+    blocklist: new NetworkPolicy(['*']).k6Blocklist(),
     timeoutMs: 30_000,
     ...overrides,
   };

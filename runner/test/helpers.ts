@@ -31,6 +31,7 @@ export function testConfig(dir: string, overrides: Partial<RunnerConfig> = {}): 
     token: TOKEN,
     metricsPublic: false,
     allowedHosts: [...DEFAULT_ALLOWED_HOSTS, 'mcp.example.test', REBINDING_HOST],
+    blockedCidrs: [],
     k6Bin: K6_DOUBLE,
     secretKey: SECRET_KEY,
     limits: { maxVus: 1000, maxRate: 500, maxDurationMs: 3_600_000, maxConcurrentRuns: 2 },
@@ -126,4 +127,11 @@ export function processGroupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A probe that runs only when asked (`POST /api/probes/:id/run`): disabled, hourly interval. */
+export async function manualProbe(api: TestRunner['api'], name: string, targetId: string): Promise<string> {
+  const res = await api('POST', '/api/probes', { name, targetId, intervalSeconds: 3600, enabled: false });
+  if (res.status !== 201) throw new Error(`probe ${name} not created: ${res.text}`);
+  return res.body.id as string;
 }

@@ -7,6 +7,7 @@
 import { aggregate, parseSelector, type MetricSelector, type MetricStore } from './metric-store.ts';
 import type { MetricType, ThresholdResult } from './types.ts';
 import { parseDuration } from '../catalog/duration.ts';
+import { meetsBound } from '../catalog/thresholds.ts';
 
 export interface ThresholdDefinition {
   metric: string;
@@ -79,23 +80,6 @@ export function parseThresholds(thresholds: unknown, store: MetricStore): Thresh
   return result;
 }
 
-function compare(value: number, operator: string, bound: number): boolean {
-  switch (operator) {
-    case '<':
-      return value < bound;
-    case '<=':
-      return value <= bound;
-    case '>':
-      return value > bound;
-    case '>=':
-      return value >= bound;
-    case '!=':
-      return value !== bound;
-    default:
-      return value === bound;
-  }
-}
-
 export function evaluateThreshold(
   definition: ThresholdDefinition,
   store: MetricStore,
@@ -103,7 +87,7 @@ export function evaluateThreshold(
 ): boolean {
   const type = store.definition(definition.selector.name)!.type;
   const value = aggregate(type, store.select(definition.selector), definition.method, durationSeconds) ?? 0;
-  return compare(value, definition.operator, definition.bound);
+  return meetsBound(value, definition.operator, definition.bound);
 }
 
 export function evaluateAll(

@@ -63,6 +63,12 @@ export const SCENARIO_ENV: readonly EnvVar[] = [
   },
   { name: 'SSE_URL', description: 'legacy HTTP+SSE endpoint', default: '<origin>/sse' },
   {
+    name: 'ALLOWED_HOSTS',
+    description:
+      'comma-separated hosts the script may send requests to (exact, *.example.com or *); a URL a server points to elsewhere fails its step with host_not_allowed before any request is sent',
+    default: '* (any host; the runner passes its VIGIL_ALLOWED_HOSTS)',
+  },
+  {
     name: 'STREAM_HOLD_SECONDS',
     description: 'how long a streaming iteration holds its connections',
     default: '2 (smoke), 30 (other profiles)',

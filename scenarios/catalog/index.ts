@@ -15,3 +15,4 @@ export * from './results.ts';
 export * from './dashboards.ts';
 export * from './promql.ts';
 export * from './protocol.ts';
+export * from './hosts.ts';

@@ -168,6 +168,8 @@ export const REASONS = [
   'protocol_version_rejected',
   'unsupported',
   'check_failed',
+  /** A server pointed the script at a host outside the run's ALLOWED_HOSTS, or k6 refused it. */
+  'host_not_allowed',
   'exception',
 ] as const;
 export type Reason = (typeof REASONS)[number];
@@ -188,9 +190,32 @@ export const RUNNER_SERIES = {
   probeToolsHashChanges: 'probe_tools_hash_changes_total',
   probeTokenExpiry: 'probe_token_expiry_seconds',
   probeRunsTotal: 'probe_runs_total',
+  /**
+   * 1 (label `reason`, PROBE_RUNNER_ERRORS) while the runner itself cannot run the probe: no k6,
+   * secrets it cannot open, a refused URL. Kept apart from probe_success, which is the target's.
+   */
+  probeRunnerError: 'probe_runner_error',
   runThresholdPassed: 'vigil_run_threshold_passed',
   runsActive: 'vigil_runs_active',
 } as const;
+
+/**
+ * Why the runner could not produce a walk of a probe (the `reason` of probe_runner_error and of a
+ * result's runnerError): the runner's problem, never counted as a failure of the target.
+ */
+export const PROBE_RUNNER_ERRORS = [
+  /** No k6 executable (K6_BIN / PATH). */
+  'k6_missing',
+  /** The target's stored secrets cannot be opened with this runner's VIGIL_SECRET_KEY. */
+  'secrets_unreadable',
+  /** The target's URL is no longer allowed (VIGIL_ALLOWED_HOSTS) or resolves to a blocked address. */
+  'url_refused',
+  /** k6 started but produced no walk (script or configuration error, killed by a signal). */
+  'engine_error',
+  /** The runner stopped the walk (shutdown). */
+  'interrupted',
+] as const;
+export type ProbeRunnerErrorCode = (typeof PROBE_RUNNER_ERRORS)[number];
 
 /** Series the reference target exports on `/metrics` (prom-client). */
 export const TARGET_SERIES = {

@@ -58,7 +58,36 @@ export interface ThresholdResult {
   metric: string;
   expression: string;
   ok: boolean;
+  /**
+   * The measured value of the aggregation the expression reads (`p(95)<200` → the metric's p(95)
+   * in ms, `rate>=0.99` → its rate, `count==1` → its count). Absent when the metric had no data
+   * (a trend or rate without samples, a metric k6 did not report) or k6 did not compute it.
+   */
+  value?: number;
 }
+
+/** How an error count is broken down: by the error counter's `reason`, `step` or `status` tag. */
+export type ErrorBreakdown = 'reason' | 'step' | 'status';
+
+/** Failed steps counted on an error counter for one tag value (read from observer thresholds). */
+export interface ErrorCount {
+  /** The error counter: `oauth_errors` or `mcp_errors`. */
+  metric: string;
+  by: ErrorBreakdown;
+  /** A REASONS or STEPS value, or an HTTP status (`0`: no response). */
+  value: string;
+  count: number;
+}
+
+/** A check that failed at least once (names are the scripts' fixed check names). */
+export interface FailedCheck {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+/** At most this many failed checks are kept, the most failed first. */
+export const FAILED_CHECKS_KEPT = 10;
 
 export interface MetricSummary {
   type: 'trend' | 'rate' | 'counter' | 'gauge';
@@ -76,6 +105,10 @@ export interface VigilSummary {
   metrics: Record<string, MetricSummary>;
   /** checks passed / failed over the run. */
   checks: { passes: number; fails: number };
+  /** Checks with fails > 0, by fails descending then name, at most FAILED_CHECKS_KEPT. */
+  failedChecks?: FailedCheck[];
+  /** Error counts > 0 per reason, step and HTTP status, by count descending then name. */
+  errors?: ErrorCount[];
   durationMs: number;
   probe?: ProbeResult;
 }

@@ -114,6 +114,7 @@ export function authorize(req: AuthorizationRequest): string {
         STEP,
         reasonForResponse(res) === 'unexpected_status' ? 'authorization_denied' : reasonForResponse(res),
         describeResponse(res),
+        res.status,
       );
     const form = parseForms(typeof res.body === 'string' ? res.body : '').find((f) => f.method === 'post');
     if (!form) fail(STEP, 'unexpected_status', 'authorization page has neither a redirect nor a form');

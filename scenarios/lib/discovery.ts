@@ -81,7 +81,7 @@ function fetchPrm(mcpUrl: string, announced: string | undefined): ProtectedResou
     const { res, body } = getJson(url, name);
     if (isObject(body)) return body as ProtectedResourceMetadata;
     if (res.status === 0)
-      fail(STEP, 'connection_error', `protected resource metadata: ${describeResponse(res)}`);
+      fail(STEP, reasonForResponse(res), `protected resource metadata: ${describeResponse(res)}`);
   }
   return undefined;
 }
@@ -100,7 +100,7 @@ function fetchAsMetadata(
         : 'GET /.well-known/openid-configuration';
     const { res, body } = getJson(candidate.url, template);
     if (res.status === 0)
-      fail(STEP, 'connection_error', `authorization server metadata: ${describeResponse(res)}`);
+      fail(STEP, reasonForResponse(res), `authorization server metadata: ${describeResponse(res)}`);
     if (!isObject(body)) continue;
     const as = body as unknown as AuthServerMetadata;
     if (typeof as.token_endpoint !== 'string')

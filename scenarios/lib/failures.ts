@@ -13,13 +13,16 @@ export class StepFailure extends Error {
   readonly step: Step;
   readonly reason: Reason;
   readonly detail: string;
+  /** HTTP status of the response the step failed on (0: no response), when it failed on one. */
+  readonly status?: number;
 
-  constructor(step: Step, reason: Reason, detail: string) {
+  constructor(step: Step, reason: Reason, detail: string, status?: number) {
     super(`${step} failed: ${reason} (${detail})`);
     this.name = 'StepFailure';
     this.step = step;
     this.reason = reason;
     this.detail = detail;
+    if (status !== undefined) this.status = status;
   }
 }
 
@@ -33,8 +36,9 @@ export class StepUnsupported extends Error {
   }
 }
 
-export function fail(step: Step, reason: Reason, detail: string): never {
-  throw new StepFailure(step, reason, detail);
+/** Fails the step; `status` when it failed on a response (it becomes the error's status tag). */
+export function fail(step: Step, reason: Reason, detail: string, status?: number): never {
+  throw new StepFailure(step, reason, detail, status);
 }
 
 export function isReason(value: unknown): value is Reason {
@@ -43,6 +47,8 @@ export function isReason(value: unknown): value is Reason {
 
 /** k6 error codes for timeouts (1050 request timeout) and network failures (1xxx). */
 export const K6_TIMEOUT_CODE = 1050;
+/** k6 refused to connect: the address is in --blacklist-ip (1110) or the name in --block-hostnames (1111). */
+const K6_BLOCKED_CODES: readonly number[] = [1110, 1111];
 
 /** OAuth `error` codes (RFC 6749/8707/6750) that map one-to-one onto a reason. */
 const OAUTH_ERROR_REASONS: Record<string, Reason> = {
@@ -70,7 +76,10 @@ export function oauthErrorCode(res: AnyResponse): string | undefined {
 
 /** Reason for a response that was not the expected one. */
 export function reasonForResponse(res: AnyResponse): Reason {
-  if (res.status === 0) return res.error_code === K6_TIMEOUT_CODE ? 'timeout' : 'connection_error';
+  if (res.status === 0) {
+    if (K6_BLOCKED_CODES.includes(res.error_code)) return 'host_not_allowed';
+    return res.error_code === K6_TIMEOUT_CODE ? 'timeout' : 'connection_error';
+  }
   const fromBody = reasonForOAuthError(oauthErrorCode(res));
   if (fromBody) return fromBody;
   if (res.status >= 500) return 'server_error';
@@ -88,7 +97,8 @@ export function describeResponse(res: AnyResponse): string {
 
 /** Fails the step unless the status is one of `expected`. */
 export function expectStatus(step: Step, res: AnyResponse, expected: readonly number[], what: string): void {
-  if (!expected.includes(res.status)) fail(step, reasonForResponse(res), `${what}: ${describeResponse(res)}`);
+  if (!expected.includes(res.status))
+    fail(step, reasonForResponse(res), `${what}: ${describeResponse(res)}`, res.status);
 }
 
 export function safeJson(res: AnyResponse): unknown {
@@ -124,7 +134,7 @@ export function classifyThrown(step: Step, thrown: unknown): StepFailure {
 export class InsufficientScope extends StepFailure {
   readonly requiredScope?: string;
   constructor(step: Step, requiredScope: string | undefined, detail: string) {
-    super(step, 'insufficient_scope', detail);
+    super(step, 'insufficient_scope', detail, 403);
     this.name = 'InsufficientScope';
     this.requiredScope = requiredScope;
   }

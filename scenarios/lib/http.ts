@@ -1,10 +1,32 @@
 /**
  * One place that sends requests: every request carries a templated `name` tag (never a URL with a
- * code, token or state) and the step it belongs to, and redirects are never followed implicitly.
+ * code, token or state) and the step it belongs to, redirects are never followed implicitly, and
+ * no request goes to a host outside the run's ALLOWED_HOSTS — a server can point a script anywhere
+ * (resource_metadata, authorization_servers, endpoints, Location), so each URL is checked here.
  */
 import http, { type CookieJar, type Params, type RequestBody } from 'k6/http';
+import { ALLOWED_HOSTS_ENV, hostAllowed, parseHostList, urlHost } from '../catalog/hosts.ts';
 import type { Step } from '../catalog/index.ts';
-import type { AnyResponse } from './failures.ts';
+import { fail, type AnyResponse } from './failures.ts';
+
+/** Hosts this run may reach (the runner passes its allow-list); undefined = any host. */
+const allowedHosts = parseHostList(__ENV[ALLOWED_HOSTS_ENV]);
+/** Verdicts per host: a walk meets few hosts, and k6 pays for every string operation per request. */
+const verdicts: Record<string, boolean> = {};
+let verdictCount = 0;
+
+/** Fails the step (host_not_allowed) before anything is sent to a host outside ALLOWED_HOSTS. */
+export function assertHostAllowed(url: string, step: Step): void {
+  if (!allowedHosts) return;
+  const host = urlHost(url);
+  if (host === undefined) return; // not an absolute URL: k6 refuses it itself
+  let ok = verdicts[host];
+  if (ok === undefined) {
+    ok = hostAllowed(host, allowedHosts);
+    if (verdictCount++ < 64) verdicts[host] = ok;
+  }
+  if (!ok) fail(step, 'host_not_allowed', `host ${host} is not in ALLOWED_HOSTS; nothing was sent to it`);
+}
 
 export interface SendOptions {
   /** Request template for the `name` tag, e.g. `POST {token_endpoint}`. */
@@ -21,6 +43,7 @@ export function send(
   body: RequestBody | null,
   options: SendOptions,
 ): AnyResponse {
+  assertHostAllowed(url, options.step);
   const params: Params = {
     headers: options.headers ?? {},
     tags: { name: options.name, step: options.step },

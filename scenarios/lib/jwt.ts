@@ -4,6 +4,7 @@
  * needed, and WebCrypto's ECDSA output is already the JWS (r||s) form.
  */
 import { b64decode, b64encode } from 'k6/encoding';
+import type { ClientKeyAlg } from '../catalog/protocol.ts';
 import { randomToken } from './pkce.ts';
 import { asciiBytes, webCrypto } from './webcrypto.ts';
 
@@ -12,7 +13,8 @@ interface AlgorithmSpec {
   signParams: object;
 }
 
-const ALGORITHMS: Record<string, AlgorithmSpec> = {
+// Keyed by the catalog's CLIENT_KEY_ALGS: the runner refuses a key for any other algorithm.
+const ALGORITHMS: Record<ClientKeyAlg, AlgorithmSpec> = {
   ES256: {
     importParams: { name: 'ECDSA', namedCurve: 'P-256' },
     signParams: { name: 'ECDSA', hash: 'SHA-256' },
@@ -58,7 +60,7 @@ export interface AssertionInput {
 }
 
 export async function signClientAssertion(input: AssertionInput): Promise<string> {
-  const spec = ALGORITHMS[input.alg];
+  const spec = (ALGORITHMS as Record<string, AlgorithmSpec | undefined>)[input.alg];
   if (!spec) throw new Error(`CLIENT_KEY_ALG must be one of ${SUPPORTED_KEY_ALGS.join(', ')}`);
   const now = Math.floor(Date.now() / 1000);
   const header = base64UrlJson({ alg: input.alg, typ: 'JWT' });

@@ -60,10 +60,10 @@ function failForStatus(step: Step, session: McpSession, res: AnyResponse, compli
     throw new InsufficientScope(step, bearer?.scope, `HTTP 403 ${bearer?.error ?? ''}`.trim());
   }
   if (res.status === 404 && session.sessionId)
-    fail(step, 'session_expired', 'HTTP 404 for the session (ended by the server)');
+    fail(step, 'session_expired', 'HTTP 404 for the session (ended by the server)', res.status);
   if (res.status === 400 && !session.sessionId && session.protocolVersion)
-    fail(step, 'session_missing', 'HTTP 400 without Mcp-Session-Id');
-  fail(step, reasonForResponse(res), describeResponse(res));
+    fail(step, 'session_missing', 'HTTP 400 without Mcp-Session-Id', res.status);
+  fail(step, reasonForResponse(res), describeResponse(res), res.status);
 }
 
 /** Sends one JSON-RPC request and returns the response with the same id. */

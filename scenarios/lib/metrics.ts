@@ -3,7 +3,7 @@
  * the catalog's K6_METRICS, and record helpers that tag step/reason/flow with bounded values.
  */
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
-import { K6_METRICS, type Flow, type Reason, type Step } from '../catalog/index.ts';
+import { ERROR_STATUS_TAG, K6_METRICS, type Flow, type Reason, type Step } from '../catalog/index.ts';
 
 const m = K6_METRICS;
 
@@ -33,16 +33,26 @@ export interface Outcome {
   flow: Flow;
   ok: boolean;
   reason?: Reason;
+  /** HTTP status of the response a failed step failed on (0: no response). */
+  status?: number;
 }
 
-/** Records one step outcome on the success Rate and, when failed, the error Counter of its family. */
-export function recordOutcome({ step, flow, ok, reason }: Outcome): void {
+/**
+ * Records one step outcome on the success Rate and, when failed, the error Counter of its family
+ * (tagged with the reason and, when the step failed on a response, its status). A success adds
+ * no tag: the status only ever goes on error samples.
+ */
+export function recordOutcome({ step, flow, ok, reason, status }: Outcome): void {
   const tags: Record<string, string> = { step, flow };
   const [success, errors] = isOAuthStep(step)
     ? [metrics.oauthSuccess, metrics.oauthErrors]
     : [metrics.mcpSuccess, metrics.mcpErrors];
   success.add(ok, tags);
-  if (!ok) errors.add(1, { ...tags, reason: reason ?? 'exception' });
+  if (ok) return;
+  const errorTags: Record<string, string> = { ...tags, reason: reason ?? 'exception' };
+  if (status !== undefined && Number.isInteger(status) && status >= 0 && status < 600)
+    errorTags[ERROR_STATUS_TAG] = String(status);
+  errors.add(1, errorTags);
 }
 
 export type DurationMetric =

@@ -5,12 +5,19 @@
  * No remote jslib (textSummary): an offline runner cannot fetch it.
  */
 import {
+  FAILED_CHECKS_KEPT,
   K6_METRICS,
   PROFILES,
   SUMMARY_FILE_ENV,
   SUMMARY_STDOUT_ENV,
   SUMMARY_STDOUT_MARKER,
   SUMMARY_VERSION,
+  errorObserverOf,
+  formatMeasured,
+  isObserverThreshold,
+  parseThresholdExpression,
+  type ErrorCount,
+  type FailedCheck,
   type MetricSummary,
   type ProbeResult,
   type Profile,
@@ -29,6 +36,8 @@ export interface K6SummaryData {
   metrics?: Record<string, K6MetricData>;
   state?: { testRunDurationMs?: number };
   setup_data?: unknown;
+  /** k6's (legacy) group tree: `{ checks: [{ name, path, passes, fails }], groups: [...] }`. */
+  root_group?: unknown;
 }
 
 /** Built-in k6 metrics worth keeping next to the contract's. */
@@ -55,25 +64,108 @@ function baseName(metricKey: string): string {
   return brace < 0 ? metricKey : metricKey.slice(0, brace);
 }
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The value of the aggregation the expression reads, from k6's summary values; undefined when the
+ * metric had no data (no entry, a trend with count 0, a rate with no passes and no fails).
+ */
+export function measuredValue(entry: K6MetricData | undefined, expression: string): number | undefined {
+  const parsed = parseThresholdExpression(expression);
+  if (!entry || !parsed) return undefined;
+  const values = numericValues(entry.values);
+  if (entry.type === 'trend' && values.count === 0) return undefined;
+  if (entry.type === 'rate' && values.passes !== undefined && values.passes + (values.fails ?? 0) === 0)
+    return undefined;
+  return values[parsed.aggregation];
+}
+
+/** The script's thresholds (observers left out), with measured values, by metric and expression. */
 export function thresholdResults(data: K6SummaryData): ThresholdResult[] {
   const results: ThresholdResult[] = [];
   for (const [metric, entry] of Object.entries(data.metrics ?? {})) {
     for (const [expression, outcome] of Object.entries(entry.thresholds ?? {})) {
-      results.push({ metric, expression, ok: outcome?.ok !== false });
+      if (isObserverThreshold(metric, expression)) continue;
+      const result: ThresholdResult = { metric, expression, ok: outcome?.ok !== false };
+      const value = measuredValue(entry, expression);
+      if (value !== undefined) result.value = value;
+      results.push(result);
     }
   }
-  return results;
+  return results.sort((a, b) => byName(a.metric, b.metric) || byName(a.expression, b.expression));
+}
+
+/** A sub-metric that exists only for observer thresholds (not worth a row of its own). */
+function isObserverOnly(key: string, entry: K6MetricData): boolean {
+  const expressions = Object.keys(entry.thresholds ?? {});
+  return (
+    errorObserverOf(key) !== undefined &&
+    expressions.every((expression) => isObserverThreshold(key, expression))
+  );
 }
 
 export function metricSummaries(data: K6SummaryData): Record<string, MetricSummary> {
   const result: Record<string, MetricSummary> = {};
   const keep = new Set([...CONTRACT_METRICS, ...BUILTIN_METRICS]);
-  for (const [key, entry] of Object.entries(data.metrics ?? {})) {
+  const entries = Object.entries(data.metrics ?? {}).sort(([a], [b]) => byName(a, b));
+  for (const [key, entry] of entries) {
     const type = METRIC_TYPES.find((t) => t === entry.type);
-    if (!type || !keep.has(baseName(key))) continue;
+    if (!type || !keep.has(baseName(key)) || isObserverOnly(key, entry)) continue;
     result[key] = { type, values: numericValues(entry.values) };
   }
   return result;
+}
+
+/** Error counts > 0 from the observer sub-metrics, by count descending, then metric, by, value. */
+export function errorCounts(data: K6SummaryData): ErrorCount[] {
+  const result: ErrorCount[] = [];
+  for (const [key, entry] of Object.entries(data.metrics ?? {})) {
+    const observer = errorObserverOf(key);
+    const count = numericValues(entry.values).count ?? 0;
+    if (observer && count > 0)
+      result.push({ metric: observer.counter, by: observer.by, value: observer.value, count });
+  }
+  return result.sort(
+    (a, b) =>
+      b.count - a.count || byName(a.metric, b.metric) || byName(a.by, b.by) || byName(a.value, b.value),
+  );
+}
+
+const MAX_GROUP_DEPTH = 32;
+const MAX_CHECK_NAME = 200;
+
+function listOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  // Older k6 JSON exports keyed checks and groups by name.
+  return value && typeof value === 'object' ? Object.values(value) : [];
+}
+
+/**
+ * Checks that failed at least once, from k6's group tree (read defensively: any level may be
+ * missing), merged by name, by fails descending then name, at most FAILED_CHECKS_KEPT.
+ */
+export function failedChecks(data: K6SummaryData): FailedCheck[] {
+  const byCheck = new Map<string, FailedCheck>();
+  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+  const visit = (group: unknown, depth: number): void => {
+    if (!group || typeof group !== 'object' || depth > MAX_GROUP_DEPTH) return;
+    const { checks, groups } = group as { checks?: unknown; groups?: unknown };
+    for (const raw of listOf(checks)) {
+      const c = raw as { name?: unknown; passes?: unknown; fails?: unknown } | null;
+      if (!c || typeof c.name !== 'string') continue;
+      const name = c.name.slice(0, MAX_CHECK_NAME);
+      const known = byCheck.get(name) ?? { name, passes: 0, fails: 0 };
+      known.passes += count(c.passes);
+      known.fails += count(c.fails);
+      byCheck.set(name, known);
+    }
+    for (const sub of listOf(groups)) visit(sub, depth + 1);
+  };
+  visit(data.root_group, 0);
+  return [...byCheck.values()]
+    .filter((c) => c.fails > 0)
+    .sort((a, b) => b.fails - a.fails || byName(a.name, b.name))
+    .slice(0, FAILED_CHECKS_KEPT);
 }
 
 /** Picks the probe result out of setup data by shape; nothing else of setup data is read. */
@@ -116,6 +208,8 @@ export function buildSummary(
     thresholds,
     metrics: metricSummaries(data),
     checks: { passes: checks.passes ?? 0, fails: checks.fails ?? 0 },
+    failedChecks: failedChecks(data),
+    errors: errorCounts(data),
     durationMs: data.state?.testRunDurationMs ?? 0,
   };
   const probe = scenario === 'probe' ? probeFrom(data.setup_data) : undefined;
@@ -129,8 +223,15 @@ function formatMs(ms: number | undefined): string {
 
 export function summaryText(summary: VigilSummary): string {
   const lines = [`vigil ${summary.scenario} (${summary.profile}): ${summary.ok ? 'PASS' : 'FAIL'}`];
-  for (const t of summary.thresholds) lines.push(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression}`);
+  for (const t of summary.thresholds)
+    lines.push(
+      `  ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.expression} (${formatMeasured(t.expression, t.value)})`,
+    );
   lines.push(`  checks: ${summary.checks.passes} passed, ${summary.checks.fails} failed`);
+  for (const c of summary.failedChecks ?? [])
+    lines.push(`  FAIL check ${c.name}: ${c.fails} failed, ${c.passes} passed`);
+  for (const e of (summary.errors ?? []).slice(0, 15))
+    lines.push(`  error ${e.metric} ${e.by}=${e.value}: ${e.count}`);
   if (summary.probe) {
     for (const s of summary.probe.steps) {
       const state = s.skipped ? 'skip' : s.ok ? 'ok  ' : 'FAIL';

@@ -69,7 +69,8 @@ async function authenticate(
 }
 
 function readTokens(step: Step, res: AnyResponse): TokenSet {
-  if (res.status !== 200) fail(step, reasonForResponse(res), `token endpoint: ${describeResponse(res)}`);
+  if (res.status !== 200)
+    fail(step, reasonForResponse(res), `token endpoint: ${describeResponse(res)}`, res.status);
   const body = safeJson(res) as Record<string, unknown> | undefined;
   if (typeof body?.access_token !== 'string') fail(step, 'parse_error', 'token response has no access_token');
   return {

@@ -46,13 +46,16 @@ export class Walk {
       }
       const failure = classifyThrown(step, thrown);
       this.failedStep = failure.step;
-      this.record({
-        step: failure.step,
-        ok: false,
-        durationMs: Date.now() - started,
-        reason: failure.reason,
-        detail: failure.detail,
-      });
+      this.record(
+        {
+          step: failure.step,
+          ok: false,
+          durationMs: Date.now() - started,
+          reason: failure.reason,
+          detail: failure.detail,
+        },
+        failure.status,
+      );
       throw new WalkStopped(failure.step);
     }
   }
@@ -68,10 +71,11 @@ export class Walk {
     this.record({ step, ok: true, skipped: true, durationMs: 0, detail });
   }
 
-  private record(result: StepResult): void {
+  /** `status`: of the response a failed step failed on (a tag of its error sample only). */
+  private record(result: StepResult, status?: number): void {
     this.steps.push(result);
     if (!result.skipped)
-      recordOutcome({ step: result.step, flow: 'probe', ok: result.ok, reason: result.reason });
+      recordOutcome({ step: result.step, flow: 'probe', ok: result.ok, reason: result.reason, status });
     check(result, { [`step ${result.step} ok`]: (r) => r.ok }, { step: result.step });
   }
 

@@ -39,7 +39,7 @@ async function attempt(flow: Flow, step: Step, work: () => Promise<void> | void)
   } catch (error) {
     // A StepFailure keeps the step it happened in (e.g. `token` while getting this VU's tokens).
     const failure = classifyThrown(step, error);
-    recordOutcome({ step: failure.step, flow, ok: false, reason: failure.reason });
+    recordOutcome({ step: failure.step, flow, ok: false, reason: failure.reason, status: failure.status });
     forgetAfter(failure);
     return false;
   }

@@ -5,6 +5,7 @@
  * `refused` result, never an exception.
  */
 import { WebSocket } from 'k6/websockets';
+import { assertHostAllowed } from './http.ts';
 import { INITIALIZE_REQUEST } from './mcp-protocol.ts';
 
 /** Time from connect to the initialize answer before the WebSocket counts as failed. */
@@ -35,6 +36,7 @@ export function holdWebSocket({
   onClose,
   onReady,
 }: HoldOptions): Promise<WebSocketOutcome> {
+  assertHostAllowed(url, 'stream');
   return new Promise((resolve) => {
     const started = Date.now();
     let openedAt: number | undefined;

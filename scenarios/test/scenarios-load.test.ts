@@ -1,6 +1,6 @@
 import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SLOS, K6_METRICS } from '../catalog/index.ts';
+import { SLOS, K6_METRICS, isObserverThreshold, parseThresholdExpression } from '../catalog/index.ts';
 import {
   clearFaults,
   expectNoSecrets,
@@ -133,6 +133,35 @@ describe('load scripts fail the right threshold under injected faults', { timeou
     expect(failedThresholdMetrics(summary)).toContain(K6_METRICS.mcpSuccess.name);
     const errors = samples(result, K6_METRICS.mcpErrors.name);
     expect(errors.some((s) => s.tags.step === 'tools_call' && s.tags.reason === 'server_error')).toBe(true);
+  });
+
+  it('the summary says what failed: measured rate under its bound, errors by step/reason/status, failed check', async () => {
+    await injectFault(stack, { path: 'tool_call', errorRate: 1, status: 503 });
+    const { result, summary } = await runScript(stack, 'mcp', { WORKLOADS: 'tool_execution' });
+    expect(result.exitCode).toBe(99);
+    const success = summary.thresholds.find((t) => t.metric === K6_METRICS.mcpSuccess.name);
+    const bound = parseThresholdExpression(success?.expression ?? '')?.bound;
+    expect(success?.ok).toBe(false);
+    expect(success?.value).toBeTypeOf('number');
+    expect(success!.value!).toBeLessThan(bound!);
+    const latency = summary.thresholds.find((t) => t.metric === K6_METRICS.mcpToolExecutionDuration.name);
+    // No tool call succeeded: the latency threshold had no sample, so it has no measured value.
+    expect(latency?.ok).toBe(true);
+    expect(latency).not.toHaveProperty('value');
+    // Observers are not thresholds of the run (they went to k6 and came back as errors).
+    expect(result.thresholds.some((t) => isObserverThreshold(t.metric, t.expression))).toBe(true);
+    expect(summary.thresholds.some((t) => isObserverThreshold(t.metric, t.expression))).toBe(false);
+    const errors = summary.errors ?? [];
+    const count = (by: string, value: string) =>
+      errors.find((e) => e.metric === K6_METRICS.mcpErrors.name && e.by === by && e.value === value)?.count;
+    const failed = samples(result, K6_METRICS.mcpErrors.name).length;
+    expect(failed).toBeGreaterThan(0);
+    expect(count('step', 'tools_call')).toBe(failed);
+    expect(count('reason', 'server_error')).toBe(failed);
+    expect(count('status', '503')).toBe(failed);
+    expect(errors.every((e) => e.count > 0)).toBe(true);
+    expect(summary.failedChecks?.[0]).toMatchObject({ name: 'tool call succeeds', fails: failed });
+    expectNoSecrets(stack, result);
   });
 
   it('tool call latency breaches the tool-execution p95 SLO', async () => {

@@ -16,10 +16,19 @@ export function registerMiscRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(
     '/readyz',
-    { schema: { summary: 'Readiness (store open, scheduler started)', tags: ['health'], security: [] } },
+    {
+      schema: {
+        summary:
+          'Readiness: 503 while starting; 200 `ready`, or `degraded` with the problems that keep runs and probes from starting (k6 missing, secrets this key cannot open)',
+        tags: ['health'],
+        security: [],
+      },
+    },
     async (_req, reply) => {
       const ready = deps.isReady() && deps.store.db.open;
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting' });
+      if (!ready) return reply.code(503).send({ status: 'starting', problems: [] });
+      const problems = deps.problems();
+      return reply.code(200).send({ status: problems.length > 0 ? 'degraded' : 'ready', problems });
     },
   );
 

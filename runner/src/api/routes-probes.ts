@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../store/store.ts';
 import type { ProbeRecord } from '../store/types.ts';
-import { ApiError } from './errors.ts';
+import { RequestError } from '../errors.ts';
 import {
+  defaultProbeTimeoutSeconds,
   idParams,
   jsonSchema,
   offsetPageSchema,
@@ -23,12 +24,21 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const load = loaderById('probe', (id) => store.getProbe(id));
   const assertTarget = (targetId: string) => {
     if (!store.getTarget(targetId))
-      throw new ApiError(400, 'invalid_field', `target ${targetId} does not exist`, 'targetId');
+      throw new RequestError(400, 'invalid_field', `target ${targetId} does not exist`, 'targetId');
+  };
+  const assertTimeoutFits = (p: Pick<ProbeRecord, 'timeoutSeconds' | 'intervalSeconds'>) => {
+    if (p.timeoutSeconds >= p.intervalSeconds)
+      throw new RequestError(
+        400,
+        'invalid_field',
+        `timeoutSeconds (${p.timeoutSeconds}) must be shorter than intervalSeconds (${p.intervalSeconds})`,
+        'timeoutSeconds',
+      );
   };
   const assertNameFree = (name: string, selfId?: string) => {
     const other = store.probeByName(name);
     if (other && other.id !== selfId)
-      throw new ApiError(409, 'conflict', `a probe named ${name} already exists`, 'name');
+      throw new RequestError(409, 'conflict', `a probe named ${name} already exists`, 'name');
   };
 
   app.get(
@@ -54,7 +64,9 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const body = parse(probeCreateSchema, req.body, 'body');
       assertTarget(body.targetId);
       assertNameFree(body.name);
-      const probe = store.insertProbe({ id: newId('prb'), ...body });
+      const timeoutSeconds = body.timeoutSeconds ?? defaultProbeTimeoutSeconds(body.intervalSeconds);
+      assertTimeoutFits({ timeoutSeconds, intervalSeconds: body.intervalSeconds });
+      const probe = store.insertProbe({ id: newId('prb'), ...body, timeoutSeconds });
       probes.sync(probe);
       return reply.code(201).send(view(probe));
     },
@@ -75,13 +87,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (patch.targetId !== undefined) assertTarget(patch.targetId);
       if (patch.name !== undefined) assertNameFree(patch.name, probe.id);
       const next = { ...probe, ...patch };
-      if (next.timeoutSeconds >= next.intervalSeconds)
-        throw new ApiError(
-          400,
-          'invalid_field',
-          'timeoutSeconds must be shorter than intervalSeconds',
-          'timeoutSeconds',
-        );
+      assertTimeoutFits(next);
       const oldTarget = store.getTarget(probe.targetId);
       if (oldTarget && (next.name !== probe.name || next.targetId !== probe.targetId))
         probes.forget(probe, oldTarget.name);

@@ -1,25 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  parseDuration,
-  scenarioById,
-  SCENARIO_IDS,
-  validateOverrides,
-  type Profile,
-} from '@vigil/scenarios/catalog';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { compareSummaries } from '../compare.ts';
 import { logPath } from '../engine/local.ts';
-import { checkLimits, footprint } from '../limits.ts';
-import type { RunRequest } from '../runs.ts';
+import { RequestError } from '../errors.ts';
+import { buildRunRequest, type RunTarget } from '../run-request.ts';
+import { hasVerdict } from '../runs.ts';
 import type { RunRecord } from '../store/types.ts';
-import { ApiError } from './errors.ts';
 import { parseGrafanaContext } from './grafana-context.ts';
 import { idParams, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './server.ts';
-
-/** Time a run may take beyond its planned duration (setup, teardown, graceful stop) before `timeout`. */
-export const RUN_TIMEOUT_GRACE_MS = 120_000;
-const PROBE_RUN_TIMEOUT_MS = parseDuration('2m')!;
 
 export function runView(run: RunRecord, detail = true) {
   return {
@@ -56,78 +45,31 @@ function tailLines(path: string, n: number): { lines: string[]; truncated: boole
 }
 
 export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { store, runs, config, targets } = deps;
+  const { store, runs } = deps;
   const tags = ['runs'];
   const load = loaderById('run', (id) => store.getRun(id));
 
-  async function buildRequest(req: FastifyRequest): Promise<RunRequest> {
-    const body = parse(runCreateSchema, req.body, 'body');
-    const scenario = scenarioById(body.scenario);
-    if (!scenario)
-      throw new ApiError(
-        400,
-        'invalid_field',
-        `unknown scenario ${body.scenario}; known: ${SCENARIO_IDS.join(', ')}`,
-        'scenario',
-      );
-    const { values, errors } = validateOverrides(scenario.id, body.overrides);
-    if (errors[0]) throw new ApiError(400, 'invalid_field', errors[0].message, errors[0].field);
-    const print = footprint(scenario, body.profile as Profile, values);
-    const limitError = checkLimits(print, config.limits, values)[0];
-    if (limitError) throw new ApiError(400, 'limit_exceeded', limitError.message, limitError.field);
-    if (body.engine === 'kubernetes' && !deps.runs.hasEngine('kubernetes'))
-      throw new ApiError(
-        400,
-        'invalid_field',
-        'the kubernetes engine is not configured on this runner',
-        'engine',
-      );
-    if (scenario.kind === 'load' && store.countActiveLoadRuns() >= config.limits.maxConcurrentRuns)
-      throw new ApiError(
-        429,
-        'too_many_runs',
-        `at most ${config.limits.maxConcurrentRuns} load runs may be active at once; stop one or wait`,
-      );
-
-    let target: Pick<RunRequest, 'targetId' | 'targetName' | 'mcpUrl' | 'auth' | 'secrets'>;
-    if (body.targetId !== undefined) {
-      const stored = store.getTarget(body.targetId);
-      if (!stored)
-        throw new ApiError(400, 'invalid_field', `target ${body.targetId} does not exist`, 'targetId');
-      await targets.checkUrl(stored.mcpUrl, 'targetId'); // the allow-list may have changed since
-      target = {
-        targetId: stored.id,
-        targetName: stored.name,
-        mcpUrl: stored.mcpUrl,
-        auth: stored.auth,
-        secrets: targets.secretsOf(stored),
-      };
-    } else {
-      const url = await targets.checkUrl(body.targetUrl!, 'targetUrl');
-      target = { targetId: null, targetName: url.host, mcpUrl: url.toString(), auth: {}, secrets: {} };
-    }
-    const timeoutMs =
-      scenario.kind === 'probe'
-        ? PROBE_RUN_TIMEOUT_MS
-        : Math.min(print.durationMs, config.limits.maxDurationMs) + RUN_TIMEOUT_GRACE_MS;
-    return {
-      kind: scenario.kind,
-      scenario,
-      profile: body.profile,
-      overrides: values,
-      engine: body.engine,
-      createdBy: parseGrafanaContext(req.headers['x-grafana-context']),
-      probeId: null,
-      timeoutMs,
-      ...target,
-    };
-  }
+  const targetOf = (body: { targetId?: string; targetUrl?: string }): RunTarget => {
+    if (body.targetUrl !== undefined) return { url: body.targetUrl, field: 'targetUrl' };
+    const stored = store.getTarget(body.targetId!);
+    if (!stored)
+      throw new RequestError(400, 'invalid_field', `target ${body.targetId} does not exist`, 'targetId');
+    return { stored };
+  };
 
   app.post(
     '/api/runs',
     { schema: { tags, summary: 'Start a run', body: jsonSchema(runCreateSchema) } },
     async (req, reply) => {
-      const request = await buildRequest(req);
+      const body = parse(runCreateSchema, req.body, 'body');
+      const request = await buildRunRequest(
+        {
+          ...body,
+          target: targetOf(body),
+          createdBy: parseGrafanaContext(req.headers['x-grafana-context']),
+        },
+        deps.runBuilder,
+      );
       try {
         const { run } = await runs.start(request);
         return reply.code(201).send(runView(run));
@@ -188,7 +130,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req, reply) => {
       const run = load(req.params);
       if (!runs.stop(run.id))
-        throw new ApiError(409, 'not_active', `run ${run.id} is ${run.status}, not active`, 'id');
+        throw new RequestError(409, 'not_active', `run ${run.id} is ${run.status}, not active`, 'id');
       return reply.code(202).send(runView(store.getRun(run.id)!));
     },
   );
@@ -221,8 +163,15 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (req) => {
       const run = load(req.params);
+      if (!hasVerdict(run.status))
+        throw new RequestError(
+          409,
+          'no_verdict',
+          `run ${run.id} is ${run.status}: only a run that ran to its end (passed or failed) can be a baseline`,
+          'id',
+        );
       if (!run.summary)
-        throw new ApiError(409, 'no_summary', `run ${run.id} has no summary to compare against`, 'id');
+        throw new RequestError(409, 'no_summary', `run ${run.id} has no summary to compare against`, 'id');
       store.setBaseline(run);
       return runView(store.getRun(run.id)!);
     },
@@ -241,7 +190,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const run = load(req.params);
       const baseline = store.baselineFor(run.scenario, run.targetName);
       if (!baseline)
-        throw new ApiError(
+        throw new RequestError(
           404,
           'no_baseline',
           `no baseline for scenario ${run.scenario} on target ${run.targetName}`,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { publicTarget } from '../targets.ts';
-import { ApiError } from './errors.ts';
+import { RequestError } from '../errors.ts';
 import { idParams, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './server.ts';
 
@@ -63,7 +63,7 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
       const target = load(req.params);
       const probes = store.probesOfTarget(target.id);
       if (probes.length > 0)
-        throw new ApiError(
+        throw new RequestError(
           409,
           'in_use',
           `target is used by probes: ${probes.map((p) => p.name).join(', ')}`,

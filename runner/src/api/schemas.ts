@@ -2,7 +2,7 @@
  * Request schemas (zod). The same schemas feed the OpenAPI document (z.toJSONSchema), so the
  * served contract and the validation cannot drift apart.
  */
-import { PROFILES, RUN_KINDS } from '@vigil/scenarios/catalog';
+import { CLIENT_KEY_ALGS, PROFILES, RUN_KINDS } from '@vigil/scenarios/catalog';
 import { z } from 'zod';
 import { ENGINES, RUN_STATUSES } from '../store/types.ts';
 
@@ -32,11 +32,7 @@ const authFields = {
     .enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
     .nullable()
     .optional(),
-  clientKeyAlg: z
-    .string()
-    .regex(/^[A-Z0-9]{2,10}$/, 'must be a JWS algorithm such as ES256')
-    .nullable()
-    .optional(),
+  clientKeyAlg: z.enum(CLIENT_KEY_ALGS).nullable().optional(),
   clientMetadataUrl: z
     .url({ protocol: /^https$/ })
     .max(2048)
@@ -70,18 +66,17 @@ export const runCreateSchema = z
     message: 'give exactly one of targetId or targetUrl',
   });
 
-export const probeCreateSchema = z
-  .strictObject({
-    name,
-    targetId: id,
-    intervalSeconds: z.int().min(10).max(86_400),
-    timeoutSeconds: z.int().min(1).max(600).default(30),
-    enabled: z.boolean().default(true),
-  })
-  .refine((p) => p.timeoutSeconds < p.intervalSeconds, {
-    path: ['timeoutSeconds'],
-    message: 'must be shorter than intervalSeconds',
-  });
+/** Default probe timeout: 30 s, or just under the interval for a probe that runs more often. */
+export const defaultProbeTimeoutSeconds = (intervalSeconds: number) => Math.min(30, intervalSeconds - 1);
+
+// The timeout is checked against the interval by the route, after the target is known to exist.
+export const probeCreateSchema = z.strictObject({
+  name,
+  targetId: id,
+  intervalSeconds: z.int().min(10).max(86_400),
+  timeoutSeconds: z.int().min(1).max(600).optional(),
+  enabled: z.boolean().default(true),
+});
 export const probePatchSchema = z.strictObject({
   name: name.optional(),
   targetId: id.optional(),

@@ -7,13 +7,16 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Problem } from '../app.ts';
 import type { RunnerConfig } from '../config.ts';
 import type { RunnerMetrics } from '../metrics.ts';
 import type { ProbeService } from '../probes/service.ts';
+import type { RunBuilderDeps } from '../run-request.ts';
 import type { RunManager } from '../runs.ts';
 import type { Store } from '../store/store.ts';
 import type { TargetService } from '../targets.ts';
-import { ApiError, fromZod, notFound, sendError } from './errors.ts';
+import { RequestError } from '../errors.ts';
+import { fromZod, notFound, sendError } from './errors.ts';
 import { registerMiscRoutes } from './routes-misc.ts';
 import { registerProbeRoutes } from './routes-probes.ts';
 import { registerRunRoutes } from './routes-runs.ts';
@@ -25,10 +28,14 @@ export interface ApiDeps {
   store: Store;
   targets: TargetService;
   runs: RunManager;
+  /** What buildRunRequest checks a run against (one instance, shared with the probe service). */
+  runBuilder: RunBuilderDeps;
   probes: ProbeService;
   metrics: RunnerMetrics;
   logger: Logger;
   isReady: () => boolean;
+  /** What keeps the runner from running probes and runs (k6 missing, unreadable secrets). */
+  problems: () => Problem[];
 }
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
@@ -66,18 +73,38 @@ function needsToken(request: FastifyRequest, config: RunnerConfig): boolean {
   return true;
 }
 
+/**
+ * The request as logged: method, path and route, never the query string. A client that puts the
+ * token (or anything else) in the query must not get it written to the log.
+ */
+export function requestForLog(req: FastifyRequest) {
+  return {
+    method: req.method,
+    path: (req.url ?? '').split('?')[0],
+    route: req.routeOptions?.url,
+    remoteAddress: req.ip,
+  };
+}
+
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Fastify merges the instance's serializers over its own: ours replaces its `req`, which logs the full URL.
+    loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { strict: false } },
+    // Router errors (bad percent-encoding, over-long ids) bypass the error handler.
+    frameworkErrors: (error, _request, reply) => void sendError(reply, error),
   });
   app.setValidatorCompiler(() => () => true);
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+      new RequestError(
+        404,
+        'not_found',
+        `no ${request.method} route at this path; the API is described at /api/openapi.json`,
+      ),
     ),
   );
 
@@ -87,7 +114,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       reply.header('www-authenticate', 'Bearer realm="vigil"');
       return sendError(
         reply,
-        new ApiError(401, 'unauthorized', 'missing or invalid bearer token', 'authorization'),
+        new RequestError(401, 'unauthorized', 'missing or invalid bearer token', 'authorization'),
       );
     }
   });

@@ -5,19 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  scenarioById,
-  SCENARIO_IDS,
-  validateOverrides,
-  PROFILES,
-  type Profile,
-} from '@vigil/scenarios/catalog';
+import { blockedCidrsFrom } from '../config.ts';
 import { LocalEngine } from '../engine/local.ts';
 import { locateK6 } from '../engine/locate.ts';
 import { EngineUnavailable, type EngineOutcome } from '../engine/types.ts';
-import { checkTargetUrl, dnsResolver, UrlRefused } from '../hosts.ts';
-import { footprint } from '../limits.ts';
-import { scriptEnvFor, secretEnvFor } from '../runs.ts';
+import { RequestError } from '../errors.ts';
+import { dnsResolver, NetworkPolicy } from '../hosts.ts';
+import { buildRunRequest, runSpecFor, type RunRequest } from '../run-request.ts';
 import type { TargetAuth } from '../store/types.ts';
 import { junitXml, markdownReport, type ReportMeta } from './report.ts';
 
@@ -65,33 +59,54 @@ export function exitCodeFor(outcome: EngineOutcome): number {
   return EXIT.runError;
 }
 
-export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
-  const scenario = scenarioById(o.scenario);
-  if (!scenario) throw new UsageError(`unknown scenario ${o.scenario}; known: ${SCENARIO_IDS.join(', ')}`);
-  if (!(PROFILES as readonly string[]).includes(o.profile))
-    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`);
-  const { values, errors } = validateOverrides(scenario.id, parseSets(o.set));
-  if (errors[0]) throw new UsageError(`${errors[0].field}: ${errors[0].message}`);
-  let url: URL;
-  try {
-    // The CLI runs where its user chose to; only link-local and metadata hosts are refused.
-    url = await checkTargetUrl(o.target, ['*'], dnsResolver);
-  } catch (error) {
-    if (error instanceof UrlRefused) throw new UsageError(`--target ${error.message}`);
-    throw error;
-  }
-  const env = o.env ?? process.env;
+function usageMessage(error: RequestError): string {
+  return error.field && !error.message.startsWith(error.field)
+    ? `${error.field}: ${error.message}`
+    : error.message;
+}
+
+/** The same checks as the API, minus the server's limits and allow-list (only forbidden networks). */
+async function requestFor(o: DirectRunOptions, env: NodeJS.ProcessEnv): Promise<RunRequest> {
+  const policy = new NetworkPolicy(['*'], blockedCidrsFrom(env.VIGIL_BLOCKED_CIDRS), dnsResolver);
   const secrets = {
     clientSecret: env.CLIENT_SECRET ?? '',
     loginPassword: env.LOGIN_PASSWORD ?? '',
     clientPrivateKey: env.CLIENT_PRIVATE_KEY ?? '',
   };
+  try {
+    return await buildRunRequest(
+      {
+        scenario: o.scenario,
+        profile: o.profile,
+        overrides: parseSets(o.set),
+        target: { url: o.target, field: '--target', auth: o.auth, secrets },
+        timeoutMs: o.timeoutSeconds ? o.timeoutSeconds * 1000 : undefined,
+      },
+      { policy, secretsOf: () => ({}) },
+    );
+  } catch (error) {
+    if (error instanceof RequestError) throw new UsageError(usageMessage(error));
+    throw error;
+  }
+}
+
+const noRun = (error: string): EngineOutcome => ({
+  status: 'error',
+  exitCode: null,
+  summary: null,
+  error,
+  metricsDelivered: null,
+});
+
+export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
+  const env = o.env ?? process.env;
+  const request = await requestFor(o, env);
   const runId = `cli_${randomBytes(6).toString('hex')}`;
   const meta: ReportMeta = {
     runId,
-    scenario: scenario.id,
-    profile: o.profile,
-    target: url.host,
+    scenario: request.scenario.id,
+    profile: request.profile,
+    target: request.targetName,
     status: 'error',
     exitCode: null,
     error: null,
@@ -101,18 +116,15 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     locateK6(o.k6Bin, env.PATH);
   } catch (error) {
     if (!(error instanceof EngineUnavailable)) throw error;
-    const outcome: EngineOutcome = {
-      status: 'error',
-      exitCode: null,
-      summary: null,
-      error: error.message,
-      metricsDelivered: null,
+    return {
+      outcome: noRun(error.message),
+      meta: { ...meta, error: error.message },
+      exitCode: EXIT.runError,
+      outDir: null,
     };
-    return { outcome, meta: { ...meta, error: error.message }, exitCode: EXIT.runError, outDir: null };
   }
   const outDir = resolve(o.out);
   mkdirSync(outDir, { recursive: true });
-  const planned = footprint(scenario, o.profile as Profile, values).durationMs;
   const engine = new LocalEngine({
     k6Bin: o.k6Bin,
     remoteWriteUrl: o.remoteWriteUrl,
@@ -122,26 +134,7 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
   });
   let outcome: EngineOutcome;
   try {
-    const handle = await engine.start(
-      {
-        runId,
-        kind: scenario.kind,
-        scenario,
-        profile: o.profile,
-        targetName: url.host,
-        env: scriptEnvFor({
-          mcpUrl: url.toString(),
-          profile: o.profile,
-          auth: o.auth,
-          scenario,
-          overrides: values,
-        }),
-        secretEnv: secretEnvFor(secrets),
-        runDir: outDir,
-        timeoutMs: (o.timeoutSeconds ?? 0) * 1000 || planned + 120_000,
-      },
-      { onProgress: o.progress },
-    );
+    const handle = await engine.start(runSpecFor(request, runId, outDir), { onProgress: o.progress });
     const stop = () => handle.stop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -150,13 +143,7 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     process.off('SIGTERM', stop);
   } catch (error) {
     if (!(error instanceof EngineUnavailable)) throw error;
-    outcome = {
-      status: 'error',
-      exitCode: null,
-      summary: null,
-      error: error.message,
-      metricsDelivered: null,
-    };
+    outcome = noRun(error.message);
   }
   Object.assign(meta, { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error });
   writeFileSync(resolve(outDir, 'report.md'), markdownReport(outcome.summary, meta));

@@ -3,14 +3,16 @@
  * walk), `scenarios` (the catalog). Exit codes: README.md "CLI exit codes".
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { PROFILES, SCENARIOS, type ProbeResult } from '@vigil/scenarios/catalog';
+import { formatMeasured, PROFILES, SCENARIOS, type ProbeResult } from '@vigil/scenarios/catalog';
 import { configFromEnv } from '../config.ts';
 import type { TargetAuth } from '../store/types.ts';
 import { directRun, EXIT, UsageError, type DirectRunOptions } from './direct-run.ts';
 import { stepTable } from './report.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 function authFrom(opts: Record<string, string | undefined>): TargetAuth {
   const auth: TargetAuth = {};
@@ -59,7 +61,9 @@ async function runAndReport(options: DirectRunOptions, json: boolean, probeTable
     const probe: ProbeResult | undefined = outcome.summary?.probe;
     if (probeTable && probe) process.stdout.write(`${stepTable(probe)}\n`);
     for (const t of outcome.summary?.thresholds ?? [])
-      process.stdout.write(`${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}\n`);
+      process.stdout.write(
+        `${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression} (${formatMeasured(t.expression, t.value)})\n`,
+      );
     const where = result.outDir ? ` — reports in ${result.outDir}` : ' — nothing ran, no reports written';
     process.stdout.write(`${meta.status}${meta.error ? `: ${meta.error}` : ''}${where}\n`);
   }
@@ -78,6 +82,7 @@ function k6Settings(opts: { k6?: string; remoteWrite?: string }) {
 export function buildCli(): Command {
   const program = new Command('vigil')
     .description('Load-test and probe OAuth-protected MCP servers with k6')
+    .version(version, '-V, --version', 'print the vigil version')
     .exitOverride();
 
   program

@@ -1,5 +1,18 @@
-/** CI artefacts from a VigilSummary: a Markdown report, JUnit XML, and a step table for probes. */
-import type { ProbeResult, VigilSummary } from '@vigil/scenarios/catalog';
+/**
+ * CI artefacts from a VigilSummary: a Markdown report, JUnit XML, and a step table for probes.
+ * Every list is sorted here (failed thresholds first, errors by count) so the same summary always
+ * gives the same bytes; summaries written before `value`, `errors` and `failedChecks` existed
+ * still render (without those figures).
+ */
+import {
+  formatMeasured,
+  type ErrorBreakdown,
+  type ErrorCount,
+  type FailedCheck,
+  type ProbeResult,
+  type ThresholdResult,
+  type VigilSummary,
+} from '@vigil/scenarios/catalog';
 
 export interface ReportMeta {
   runId: string;
@@ -23,6 +36,107 @@ export function stepTable(probe: ProbeResult): string {
   return ['| step | result | ms | detail |', '|---|---|---:|---|', ...rows].join('\n');
 }
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Failed thresholds first, then by metric and expression. */
+export function sortedThresholds(summary: VigilSummary): ThresholdResult[] {
+  return [...summary.thresholds].sort(
+    (a, b) => Number(a.ok) - Number(b.ok) || byName(a.metric, b.metric) || byName(a.expression, b.expression),
+  );
+}
+
+const BREAKDOWNS: Array<{ by: ErrorBreakdown; title: string }> = [
+  { by: 'reason', title: 'By reason' },
+  { by: 'step', title: 'By step' },
+  { by: 'status', title: 'By HTTP status (0: no response)' },
+];
+/** Rows per breakdown in report.md, and error lines in a JUnit failure. */
+const TOP_ERRORS = 10;
+
+function sortedErrors(summary: VigilSummary): ErrorCount[] {
+  return [...(summary.errors ?? [])]
+    .filter((e) => e.count > 0)
+    .sort(
+      (a, b) =>
+        b.count - a.count || byName(a.metric, b.metric) || byName(a.by, b.by) || byName(a.value, b.value),
+    );
+}
+
+function sortedFailedChecks(summary: VigilSummary): FailedCheck[] {
+  return [...(summary.failedChecks ?? [])]
+    .filter((c) => c.fails > 0)
+    .sort((a, b) => b.fails - a.fails || byName(a.name, b.name));
+}
+
+function thresholdSection(summary: VigilSummary): string[] {
+  const lines = ['## Thresholds', ''];
+  if (summary.thresholds.length === 0) return [...lines, 'The script has no thresholds.'];
+  lines.push('| result | metric | measured | threshold |', '|---|---|---|---|');
+  for (const t of sortedThresholds(summary))
+    lines.push(
+      `| ${t.ok ? 'passed' : '**FAILED**'} | ${cell(t.metric)} | ${cell(formatMeasured(t.expression, t.value))} | \`${cell(t.expression)}\` |`,
+    );
+  return lines;
+}
+
+function failedCheckSection(summary: VigilSummary): string[] {
+  const checks = sortedFailedChecks(summary);
+  if (checks.length === 0) return [];
+  const lines = ['', '## Failed checks', '', '| check | fails | passes |', '|---|---:|---:|'];
+  for (const c of checks) lines.push(`| ${cell(c.name)} | ${c.fails} | ${c.passes} |`);
+  return lines;
+}
+
+function errorSection(summary: VigilSummary): string[] {
+  const errors = sortedErrors(summary);
+  if (errors.length === 0) return [];
+  const lines = ['', '## Top errors', ''];
+  for (const { by, title } of BREAKDOWNS) {
+    const rows = errors.filter((e) => e.by === by).slice(0, TOP_ERRORS);
+    if (rows.length === 0) continue;
+    lines.push(`### ${title}`, '', `| counter | ${by} | count |`, '|---|---|---:|');
+    for (const e of rows) lines.push(`| ${cell(e.metric)} | ${cell(e.value)} | ${e.count} |`);
+    lines.push('');
+  }
+  lines.pop();
+  return lines;
+}
+
+function probeSections(probe: ProbeResult): string[] {
+  const lines = ['## Probe steps', '', stepTable(probe), ''];
+  if (probe.failedStep) lines.push(`The walk stopped at **${probe.failedStep}**.`, '');
+  lines.push('## Compliance', '');
+  if (probe.compliance.length === 0) lines.push('No compliance check was observed.');
+  else {
+    lines.push('| check | result |', '|---|---|');
+    for (const c of probe.compliance) lines.push(`| ${cell(c.name)} | ${c.ok ? 'ok' : '**FAILED**'} |`);
+  }
+  const facts: string[] = [];
+  if (probe.toolCount !== undefined || probe.toolsHash)
+    facts.push(`- tools/list: ${probe.toolCount ?? '–'} tools, sha256 \`${cell(probe.toolsHash ?? '–')}\``);
+  if (probe.tokenExpiresInSeconds !== undefined)
+    facts.push(`- access token expires in ${probe.tokenExpiresInSeconds} s`);
+  if (facts.length) lines.push('', ...facts);
+  return [...lines, ''];
+}
+
+function keyMetricSection(summary: VigilSummary): string[] {
+  const lines = [
+    '',
+    '## Key metrics',
+    '',
+    '| metric | p50 | p95 | p99 | rate | count |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [name, m] of Object.entries(summary.metrics).sort(([a], [b]) => byName(a, b))) {
+    const v = m.values;
+    lines.push(
+      `| ${cell(name)} | ${fmt(v.med)} | ${fmt(v['p(95)'])} | ${fmt(v['p(99)'])} | ${fmt(v.rate, 3)} | ${fmt(v.count, 0)} |`,
+    );
+  }
+  return [...lines, '', 'Trend values in milliseconds.'];
+}
+
 export function markdownReport(summary: VigilSummary | null, meta: ReportMeta): string {
   const lines = [
     `# Vigil run ${meta.runId}`,
@@ -36,24 +150,12 @@ export function markdownReport(summary: VigilSummary | null, meta: ReportMeta): 
     `- duration: ${fmt(summary.durationMs / 1000)} s; checks: ${summary.checks.passes} passed, ${summary.checks.fails} failed`,
     '',
   );
-  lines.push('## Thresholds', '', '| metric | threshold | result |', '|---|---|---|');
-  for (const t of summary.thresholds)
-    lines.push(`| ${cell(t.metric)} | \`${cell(t.expression)}\` | ${t.ok ? 'passed' : '**FAILED**'} |`);
-  lines.push(
-    '',
-    '## Key metrics',
-    '',
-    '| metric | p50 | p95 | p99 | rate | count |',
-    '|---|---:|---:|---:|---:|---:|',
-  );
-  for (const [name, m] of Object.entries(summary.metrics).sort(([a], [b]) => a.localeCompare(b))) {
-    const v = m.values;
-    lines.push(
-      `| ${cell(name)} | ${fmt(v.med)} | ${fmt(v['p(95)'])} | ${fmt(v['p(99)'])} | ${fmt(v.rate, 3)} | ${fmt(v.count, 0)} |`,
-    );
-  }
-  if (summary.probe) lines.push('', '## Probe steps', '', stepTable(summary.probe));
-  lines.push('', 'Trend values in milliseconds.', '');
+  // A probe is one walk: its steps and compliance say what happened. Run-wide figures (a 0 ms
+  // iteration, http_req_failed from the held stream's expected timeout) would only confuse.
+  if (summary.probe) lines.push(...probeSections(summary.probe));
+  lines.push(...thresholdSection(summary), ...failedCheckSection(summary), ...errorSection(summary));
+  if (!summary.probe) lines.push(...keyMetricSection(summary));
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -65,19 +167,45 @@ const xml = (text: string) =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 
+/** `oauth_success: rate = 0.931, threshold rate>=0.99 not met` */
+export function thresholdFailureMessage(t: ThresholdResult): string {
+  return `${t.metric}: ${formatMeasured(t.expression, t.value)}, threshold ${t.expression} not met`;
+}
+
+/** The text of a failed threshold's JUnit failure: the run's top errors and failed checks. */
+export function failureDetails(summary: VigilSummary): string {
+  const lines: string[] = [];
+  const errors = sortedErrors(summary).slice(0, TOP_ERRORS);
+  if (errors.length) {
+    lines.push('Top errors:');
+    for (const e of errors) lines.push(`  ${e.metric} ${e.by} ${e.value}: ${e.count}`);
+  }
+  const checks = sortedFailedChecks(summary);
+  if (checks.length) {
+    lines.push('Failed checks:');
+    for (const c of checks) lines.push(`  ${c.name}: ${c.fails} failed, ${c.passes} passed`);
+  }
+  return lines.join('\n');
+}
+
 /** One testcase per threshold (and per probe step); a failure element when not ok. */
 export function junitXml(summary: VigilSummary | null, meta: ReportMeta): string {
   const cases: string[] = [];
   let failures = 0;
   const suite = `vigil.${meta.scenario}`;
-  const add = (name: string, ok: boolean, message: string) => {
+  const add = (name: string, ok: boolean, message: string, body = '') => {
     if (!ok) failures++;
-    const failure = ok ? '' : `<failure message="${xml(message)}"/>`;
+    const failure = ok
+      ? ''
+      : body
+        ? `<failure message="${xml(message)}">${xml(body)}</failure>`
+        : `<failure message="${xml(message)}"/>`;
     cases.push(`    <testcase classname="${xml(suite)}" name="${xml(name)}">${failure}</testcase>`);
   };
   if (!summary) add('summary', false, meta.error ?? 'the script wrote no summary');
-  for (const t of summary?.thresholds ?? [])
-    add(`${t.metric}: ${t.expression}`, t.ok, `threshold ${t.expression} on ${t.metric} failed`);
+  const details = summary ? failureDetails(summary) : '';
+  for (const t of summary ? sortedThresholds(summary) : [])
+    add(`${t.metric}: ${t.expression}`, t.ok, thresholdFailureMessage(t), details);
   for (const s of summary?.probe?.steps ?? [])
     add(
       `step ${s.step}`,

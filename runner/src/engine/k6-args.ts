@@ -29,8 +29,21 @@ export function scriptEnv(spec: RunSpec): Record<string, string> {
   return { ...spec.env, [SUMMARY_FILE_ENV]: summaryPath(spec.runDir) };
 }
 
+/**
+ * k6's own network guard, enforced where it dials: a server can point a script at any URL
+ * (resource_metadata, authorization_servers, redirects), and a name can resolve elsewhere at run time.
+ */
+export function blocklistArgs(spec: RunSpec): string[] {
+  const args: string[] = [];
+  if (spec.blocklist.blockedCidrs.length > 0)
+    args.push('--blacklist-ip', spec.blocklist.blockedCidrs.join(','));
+  if (spec.blocklist.blockedHostnames.length > 0)
+    args.push('--block-hostnames', spec.blocklist.blockedHostnames.join(','));
+  return args;
+}
+
 export function k6Args(spec: RunSpec, scriptPath: string, options: { remoteWrite: boolean }): string[] {
-  const args = ['run'];
+  const args = ['run', ...blocklistArgs(spec)];
   for (const [key, value] of Object.entries(runTags(spec))) args.push('--tag', `${key}=${value}`);
   for (const [key, value] of Object.entries(scriptEnv(spec))) args.push('-e', `${key}=${value}`);
   if (options.remoteWrite) args.push('-o', REMOTE_WRITE_OUTPUT);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { SUMMARY_FILE_ENV, SUMMARY_STDOUT_ENV } from '@vigil/scenarios/catalog';
-import { REMOTE_WRITE_OUTPUT, runTags } from './k6-args.ts';
+import { blocklistArgs, REMOTE_WRITE_OUTPUT, runTags } from './k6-args.ts';
 import type { RunSpec } from './types.ts';
 
 export const TESTRUN = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns', kind: 'TestRun' } as const;
@@ -89,6 +89,9 @@ export function secretsSecret(spec: RunSpec, settings: KubernetesSettings) {
 /** Command-line arguments for k6 in the pods: tags (no spaces in values) and the output. */
 export function testRunArguments(spec: RunSpec, settings: KubernetesSettings): string {
   const args = Object.entries(runTags(spec)).map(([k, v]) => `--tag ${k}=${v.replace(/\s+/g, '_')}`);
+  // Flag values are CIDRs and host names: no spaces, so they survive the operator's word split.
+  const guard = blocklistArgs(spec);
+  if (guard.length > 0) args.push(guard.join(' '));
   if (settings.remoteWriteUrl) args.push(`-o ${REMOTE_WRITE_OUTPUT}`);
   if (spec.kind === 'probe') args.push('--vus 1 --iterations 1');
   return args.join(' ');

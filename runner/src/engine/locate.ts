@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import { EngineUnavailable } from './types.ts';
+import { EngineUnavailable, K6_INSTALL_URL, K6Missing } from './types.ts';
 
 /** Finds the k6 executable (K6_BIN or PATH) or explains what is missing. */
 export function locateK6(bin: string, path = process.env.PATH ?? ''): string {
@@ -19,8 +19,8 @@ export function locateK6(bin: string, path = process.env.PATH ?? ''): string {
       // not here; try the next directory
     }
   }
-  throw new EngineUnavailable(
-    `k6 executable not found (${bin.includes('/') ? `K6_BIN=${bin}` : `"${bin}" on PATH`}); install k6 >= 1.0 or set K6_BIN`,
+  throw new K6Missing(
+    `k6 executable not found (${bin.includes('/') ? `K6_BIN=${bin}` : `"${bin}" on PATH`}); install k6 >= 1.0 (${K6_INSTALL_URL}) or set K6_BIN`,
   );
 }
 

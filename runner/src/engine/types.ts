@@ -1,4 +1,5 @@
 import type { ScenarioDef, VigilSummary } from '@vigil/scenarios/catalog';
+import type { K6Blocklist } from '../hosts.ts';
 import type { RunStatus } from '../store/types.ts';
 
 /** Everything an engine needs to start one k6 run. */
@@ -17,6 +18,8 @@ export interface RunSpec {
   runDir: string;
   /** Hard limit: the run is killed and marked `timeout` after this. */
   timeoutMs: number;
+  /** Addresses and names k6 must refuse to connect to (on every run, whatever the script does). */
+  blocklist: K6Blocklist;
 }
 
 export interface EngineOutcome {
@@ -51,6 +54,11 @@ export interface Engine {
 }
 
 export class EngineUnavailable extends Error {}
+
+/** No k6 executable where the runner looks (K6_BIN, PATH): nothing can run until it is installed. */
+export class K6Missing extends EngineUnavailable {}
+
+export const K6_INSTALL_URL = 'https://grafana.com/docs/k6/latest/set-up/install-k6/';
 
 /** k6 exit codes (DESIGN.md) to a run status and a short, secret-free explanation. */
 export function statusFromExitCode(code: number | null): { status: RunStatus; error: string | null } {

@@ -83,6 +83,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX probe_results_probe ON probe_results (probe_id, id);
   `,
+  // 2: why the runner could not produce a walk ({ code, message }); NULL for the target's verdicts
+  `
+  ALTER TABLE probe_results ADD COLUMN runner_error_json TEXT;
+  `,
 ];
 
 export function openDb(path: string): Db {

@@ -97,6 +97,7 @@ function toProbeResult(row: Row): ProbeResultRecord {
     steps: json(row.steps_json, []),
     toolsHash: (row.tools_hash as string | null) ?? null,
     tokenExpiresInSeconds: (row.token_expires_in as number | null) ?? null,
+    runnerError: json(row.runner_error_json, null),
   };
 }
 
@@ -385,8 +386,8 @@ export class Store {
   insertProbeResult(r: Omit<ProbeResultRecord, 'id'>): ProbeResultRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO probe_results (probe_id, run_id, at, ok, status, duration_ms, failed_step, steps_json, tools_hash, token_expires_in)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO probe_results (probe_id, run_id, at, ok, status, duration_ms, failed_step, steps_json, tools_hash, token_expires_in, runner_error_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.probeId,
@@ -399,6 +400,7 @@ export class Store {
         JSON.stringify(r.steps),
         r.toolsHash,
         r.tokenExpiresInSeconds,
+        r.runnerError ? JSON.stringify(r.runnerError) : null,
       );
     return { ...r, id: Number(info.lastInsertRowid) };
   }
@@ -407,6 +409,16 @@ export class Store {
     const rows = this.db
       .prepare('SELECT * FROM probe_results WHERE probe_id = ? AND id < ? ORDER BY id DESC LIMIT ?')
       .all(probeId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[];
+    return rows.map(toProbeResult);
+  }
+
+  /** The target's verdicts only (results the runner could not produce are left out), newest first. */
+  probeVerdicts(probeId: string, limit: number): ProbeResultRecord[] {
+    const rows = this.db
+      .prepare(
+        'SELECT * FROM probe_results WHERE probe_id = ? AND runner_error_json IS NULL ORDER BY id DESC LIMIT ?',
+      )
+      .all(probeId, limit) as Row[];
     return rows.map(toProbeResult);
   }
 

@@ -1,4 +1,9 @@
-import type { ProbeResult, ThresholdResult, VigilSummary } from '@vigil/scenarios/catalog';
+import type {
+  ProbeResult,
+  ProbeRunnerErrorCode,
+  ThresholdResult,
+  VigilSummary,
+} from '@vigil/scenarios/catalog';
 
 export const RUN_STATUSES = [
   'queued',
@@ -101,6 +106,11 @@ export interface ProbeResultRecord {
   steps: ProbeResult['steps'];
   toolsHash: string | null;
   tokenExpiresInSeconds: number | null;
+  /**
+   * Set when the runner could not produce a walk (no k6, unreadable secrets, a refused URL…): the
+   * result says nothing about the target and does not count as one of its failures.
+   */
+  runnerError: { code: ProbeRunnerErrorCode; message: string } | null;
 }
 
 export interface RunEvent {
