@@ -268,6 +268,36 @@ function probeAlerts(): AlertDef[] {
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
     },
+    {
+      // The runner, not the target: no k6, secrets it cannot open, a refused URL (reason label).
+      // It inhibits VigilProbeStale and VigilProbeFailing of the same probe (alertmanager.yml).
+      group: 'probe',
+      alert: 'VigilProbeRunnerError',
+      expr: `${selector(RUNNER_SERIES.probeRunnerError)} > 0`,
+      for: '0s',
+      labels: { severity: 'warning' },
+      summary: [
+        text('Vigil cannot run probe '),
+        label('probe'),
+        text(' against '),
+        label('target'),
+        text(': '),
+        label('reason'),
+      ],
+      description: [
+        text('The runner could not run probe '),
+        label('probe'),
+        text(' (reason '),
+        label('reason'),
+        text(`, ${RUNNER_SERIES.probeRunnerError} = `),
+        value('humanize'),
+        text(
+          "): this is the runner's problem, not the target's, and says nothing about the target. The runner log and its /readyz name what to fix (install k6 or set K6_BIN; start the runner with the VIGIL_SECRET_KEY the secrets were stored with, or enter them again; allow the host).",
+        ),
+      ],
+      dashboard: 'probes',
+      dashboardVars: PROBE_VARS,
+    },
     expiry('warning', TOKEN_EXPIRY_WARNING_SECONDS),
     expiry('critical', TOKEN_EXPIRY_CRITICAL_SECONDS),
     {

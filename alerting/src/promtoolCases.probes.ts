@@ -90,6 +90,29 @@ export function probeCases(): AlertCase[] {
       value: PROBE_FAILING_RUNS + 1,
     },
     {
+      alert: 'VigilProbeRunnerError',
+      name: 'the runner cannot run the probe (k6 missing)',
+      fires: ['warning'],
+      interval: '10s',
+      // Under: the runner could run it (reason "none", 0); breach: it cannot; recover: it can again.
+      inputs: [
+        {
+          series: selector(RUNNER_SERIES.probeRunnerError, { ...PROBE, reason: 'none' }),
+          under: { gauge: 0 },
+          breach: { gauge: 0 },
+          recover: { gauge: 0 },
+        },
+        {
+          series: selector(RUNNER_SERIES.probeRunnerError, { ...PROBE, reason: 'k6_missing' }),
+          under: { gauge: 0 },
+          breach: { gauge: 1 },
+          recover: { gauge: 0 },
+        },
+      ],
+      labels: { ...PROBE, reason: 'k6_missing' },
+      value: 1,
+    },
+    {
       alert: 'VigilProbeStale',
       name: `no result for more than ${PROBE_STALE_INTERVALS} intervals`,
       fires: ['warning'],

@@ -108,4 +108,24 @@ describe('alertmanager.yml inhibitions', () => {
     expect(delivered).not.toContain('VigilFlowLatencySloBreach/down-target/warning');
     expect(delivered).not.toContain('VigilTargetMemoryHigh/healthy-target/warning');
   });
+
+  it("blames the runner, not the target: a runner error silences its probe's stale and failing alerts", async () => {
+    const probe = { probe: 'blind-walk', target: 'blind-target' };
+    await post([
+      { alertname: 'VigilProbeRunnerError', severity: 'warning', reason: 'k6_missing', ...probe },
+      { alertname: 'VigilProbeStale', severity: 'warning', ...probe },
+      { alertname: 'VigilProbeFailing', severity: 'critical', step: 'none', ...probe },
+      { alertname: 'VigilProbeStale', severity: 'warning', probe: 'other-walk', target: 'blind-target' },
+    ]);
+    let alerts: AmAlert[] = [];
+    await waitFor('the runner-error alerts with their inhibition state', async () => {
+      alerts = (await state()).filter((a) => a.labels.target === 'blind-target');
+      return alerts.length === 4 && alerts.some((a) => a.status.state === 'suppressed');
+    });
+    const stateOf = (labels: Record<string, string>) => find(alerts, labels)?.status.state;
+    expect(stateOf({ alertname: 'VigilProbeRunnerError' })).toBe('active');
+    expect(stateOf({ alertname: 'VigilProbeStale', probe: 'blind-walk' })).toBe('suppressed');
+    expect(stateOf({ alertname: 'VigilProbeFailing', probe: 'blind-walk' })).toBe('suppressed');
+    expect(stateOf({ alertname: 'VigilProbeStale', probe: 'other-walk' })).toBe('active');
+  });
 });

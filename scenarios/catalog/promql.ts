@@ -202,6 +202,11 @@ export function probeConsecutiveFailures(matchers: Matchers = {}): string {
   return `max by (probe, target) (${selector(RUNNER_SERIES.probeConsecutiveFailures, matchers)})`;
 }
 
+/** 1 (with its `reason`) while the runner cannot run a probe, 0 (reason "none") once it can. */
+export function probeRunnerError(matchers: Matchers = {}): string {
+  return `max by (probe, target, reason) (${selector(RUNNER_SERIES.probeRunnerError, matchers)})`;
+}
+
 /** Per-step result of each probe's last run. */
 export function probeStepSuccess(matchers: Matchers = {}): string {
   return selector(RUNNER_SERIES.probeStepSuccess, matchers);

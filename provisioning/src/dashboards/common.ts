@@ -286,6 +286,19 @@ export function statusMappings(okText: string, failText: string): ValueMapping[]
   ];
 }
 
+/** For a 0/1 flag that is bad when set (1 → failText, red; 0 → okText, green). */
+export function flagMappings(okText: string, failText: string): ValueMapping[] {
+  return [
+    {
+      type: MappingType.ValueToText,
+      options: {
+        '0': { text: okText, color: 'green', index: 0 },
+        '1': { text: failText, color: 'red', index: 1 },
+      },
+    },
+  ];
+}
+
 export function msToSeconds(ms: number): number {
   return ms / 1000;
 }

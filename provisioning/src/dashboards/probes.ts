@@ -9,6 +9,7 @@ import {
   RUNNER_SERIES,
   probeAvailability,
   probeConsecutiveFailures,
+  probeRunnerError,
   probeDuration,
   probeFailedSteps,
   probeSecondsSinceLastRun,
@@ -26,6 +27,7 @@ import {
   stat,
   stateTimeline,
   statusMappings,
+  flagMappings,
   table,
   thresholds,
   timeseries,
@@ -60,7 +62,7 @@ export function probesDashboard() {
     ])
       .mappings(statusMappings('OK', 'FAILING'))
       .thresholds(lowerBound(1))
-      .span(6),
+      .span(5),
   );
   dashboard.withPanel(
     stat(
@@ -71,7 +73,7 @@ export function probesDashboard() {
     )
       .thresholds(lowerBound(availability.objective))
       .decimals(2)
-      .span(6),
+      .span(5),
   );
   dashboard.withPanel(
     stat(
@@ -81,7 +83,18 @@ export function probesDashboard() {
       [{ expr: probeConsecutiveFailures(probes), legend: PROBE_LEGEND }],
     )
       .thresholds(upperBound(PROBE_FAILING_RUNS))
-      .span(6),
+      .span(5),
+  );
+  dashboard.withPanel(
+    stat(
+      'Runner can run it',
+      'RUNNER ERROR (with its reason) when the runner itself could not run the last walk: no k6, secrets it cannot open, a refused URL. Says nothing about the target; VigilProbeRunnerError fires.',
+      'none',
+      [{ expr: probeRunnerError(probes), legend: `${PROBE_LEGEND} · {{reason}}` }],
+    )
+      .mappings(flagMappings('OK', 'RUNNER ERROR'))
+      .thresholds(upperBound(1))
+      .span(4),
   );
   dashboard.withPanel(
     stat(
@@ -89,7 +102,7 @@ export function probesDashboard() {
       'Seconds since each probe last succeeded within the selected range (empty: none in range).',
       's',
       [{ expr: probeSecondsSinceLastSuccess(RANGE_WINDOW, probes), legend: PROBE_LEGEND }],
-    ).span(6),
+    ).span(5),
   );
   dashboard.withPanel(
     stateTimeline(
