@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promtoolTestsYaml } from './src/promtoolTests.ts';
-import { generatedFiles } from './src/ruleFiles.ts';
+import { promtoolTestsYaml } from './src/promtool-yaml.ts';
+import { generatedFiles } from './src/rule-files.ts';
 
 for (const [file, content] of Object.entries(generatedFiles(promtoolTestsYaml))) {
   await mkdir(path.dirname(file), { recursive: true });

@@ -8,8 +8,8 @@
  */
 import { K6RemoteWriteRun } from '@vigil/testkit';
 import { SLOS, type Slo } from '@vigil/scenarios/catalog';
-import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from '../test/stack.ts';
-import { startWebhookReceiver } from '../test/webhook.ts';
+import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from '../support/stack.ts';
+import { startWebhookReceiver } from '../support/webhook.ts';
 
 const breaches = Number(process.argv[2] ?? 8);
 if (!Number.isInteger(breaches) || breaches < 1 || breaches > 50)

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertDefinitions } from '../src/alerts.ts';
-import { ALERTING_DIR } from '../src/ruleFiles.ts';
-import { AMTOOL, run } from './run.ts';
+import { ALERTING_DIR } from '../src/rule-files.ts';
+import { AMTOOL, run } from './support/run.ts';
 
 const SHIPPED = path.join(ALERTING_DIR, 'alertmanager.yml');
 const EXAMPLE = path.join(ALERTING_DIR, 'alertmanager.receivers.example.yml');

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { flowLatencySeries, slosOfKind } from '@vigil/scenarios/catalog';
 import { alertDefinitions } from '../src/alerts.ts';
-import { promtoolTestsYaml } from '../src/promtoolTests.ts';
-import { ALERTING_DIR, generatedFiles } from '../src/ruleFiles.ts';
+import { promtoolTestsYaml } from '../src/promtool-yaml.ts';
+import { ALERTING_DIR, generatedFiles } from '../src/rule-files.ts';
 
 describe('generated files', () => {
   it.each(Object.entries(generatedFiles(promtoolTestsYaml)))(
@@ -32,7 +32,7 @@ describe('generated files', () => {
   });
 
   it('gives every alert severity, flow or probe, target, summary, description with the value, dashboard link', async () => {
-    const { ALERT_RULES_FILE } = await import('../src/ruleFiles.ts');
+    const { ALERT_RULES_FILE } = await import('../src/rule-files.ts');
     const file = parse(await readFile(ALERT_RULES_FILE, 'utf8')) as {
       groups: Array<{
         rules: Array<{

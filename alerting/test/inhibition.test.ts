@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type Service } from '@vigil/testkit';
-import { startAlertPipelineAlertmanager } from './stack.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook.ts';
+import { startAlertPipelineAlertmanager } from '../support/stack.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook.ts';
 
 interface AmAlert {
   labels: Record<string, string>;

@@ -12,9 +12,9 @@ import {
   flowLatencySeries,
   slosOfKind,
 } from '@vigil/scenarios/catalog';
-import { startRunner, type RunnerProcess } from './runnerProcess.ts';
-import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from './stack.ts';
-import { startWebhookReceiver, type WebhookNotification, type WebhookReceiver } from './webhook.ts';
+import { startRunner, type RunnerProcess } from './support/runner-process.ts';
+import { startAlertPipelineAlertmanager, startAlertPipelinePrometheus } from '../support/stack.ts';
+import { startWebhookReceiver, type WebhookNotification, type WebhookReceiver } from '../support/webhook.ts';
 
 const authSlo = slosOfKind('latency').find((slo) => slo.id === 'auth_flow_p95');
 if (!authSlo) throw new Error('catalog: auth_flow_p95 latency SLO missing');

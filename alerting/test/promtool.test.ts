@@ -9,8 +9,8 @@ import {
   ALERT_RULES_FILE,
   PROMTOOL_TESTS_FILE,
   RECORDING_RULES_FILE,
-} from '../src/ruleFiles.ts';
-import { PROMTOOL, run } from './run.ts';
+} from '../src/rule-files.ts';
+import { PROMTOOL, run } from './support/run.ts';
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -22,13 +22,13 @@ async function mutatedCopy(mutate: (rules: string) => string, alert: string): Pr
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vigil-alerting-mutant-'));
   scratch.push(dir);
   await cp(path.join(ALERTING_DIR, 'rules'), path.join(dir, 'rules'), { recursive: true });
-  await cp(path.join(ALERTING_DIR, 'tests'), path.join(dir, 'tests'), { recursive: true });
+  await cp(path.join(ALERTING_DIR, 'promtool'), path.join(dir, 'promtool'), { recursive: true });
   const rulesFile = path.join(dir, 'rules', path.basename(ALERT_RULES_FILE));
   const original = await readFile(rulesFile, 'utf8');
   const mutated = mutate(original);
   expect(mutated, 'mutation did not change the rules').not.toBe(original);
   await writeFile(rulesFile, mutated);
-  const testsFile = path.join(dir, 'tests', path.basename(PROMTOOL_TESTS_FILE));
+  const testsFile = path.join(dir, 'promtool', path.basename(PROMTOOL_TESTS_FILE));
   const tests = parse(await readFile(testsFile, 'utf8')) as { tests: Array<{ name: string }> };
   tests.tests = tests.tests.filter((t) => t.name.startsWith(`${alert}:`));
   await writeFile(testsFile, stringify(tests));

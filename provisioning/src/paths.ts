@@ -9,12 +9,3 @@ export const PROMETHEUS_CONFIG = path.join(PROVISIONING_DIR, 'prometheus', 'prom
 export const PROMETHEUS_FLAGS = path.join(PROVISIONING_DIR, 'prometheus', 'flags.txt');
 /** The alerting workspace's generated rule files (mounted at /etc/prometheus/rules in the stack). */
 export const ALERTING_RULES_DIR = path.resolve(PROVISIONING_DIR, '..', 'alerting', 'rules');
-export const DASHBOARD_SCHEMA = path.resolve(
-  PROVISIONING_DIR,
-  '..',
-  '..',
-  'shared',
-  'reference',
-  'grafana',
-  'dashboard.jsonschema.json',
-);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startTarget, type RunningTarget } from '@vigil/target';
+import { startTarget, type RunningTarget } from '@vigil/reference-server';
 import {
   promQuery,
   startAlertmanager,
@@ -28,16 +28,16 @@ import {
   variablesOf,
   type PanelQuery,
   type VariableQuery,
-} from './support/dashboardQueries.ts';
-import { pushLoadRun } from './support/k6Run.ts';
-import { localPrometheusConfig } from './support/localConfig.ts';
-import { startRunnerStandIn, type RunnerStandIn } from './support/runnerStandIn.ts';
-import { driveTarget } from './support/targetTraffic.ts';
+} from './support/dashboard-queries.ts';
+import { pushLoadRun } from './support/k6-run.ts';
+import { localPrometheusConfig } from './support/local-config.ts';
+import { startRunnerStandIn, type RunnerStandIn } from './support/runner-stand-in.ts';
+import { driveTarget } from './support/target-traffic.ts';
 
 const RUN = { testid: 'dash-run-1', target: 'demo', profile: 'load', kind: 'load' };
 /** A smoke run short enough that k6 pushes once, at its end. */
 const SHORT_RUN = { ...RUN, testid: 'dash-short-1', profile: 'smoke' };
-/** Queries over a sliding window: empty for a run that pushed once (DESIGN.md), by design. */
+/** Queries over a sliding window: empty for a run that pushed once (docs/design.md), by design. */
 const WINDOWED = /\b(rate|increase)\(/;
 const PROBES = [
   { probe: 'demo-walk', target: 'demo', ok: true },

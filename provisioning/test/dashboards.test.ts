@@ -4,13 +4,17 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARDS, DATASOURCE_UIDS } from '@vigil/scenarios/catalog';
 import { generateDashboards } from '../src/dashboards/index.ts';
-import { DASHBOARD_SCHEMA, DASHBOARDS_DIR } from '../src/paths.ts';
-import { panelsOf, queriesOf } from './support/dashboardQueries.ts';
+import { referenceFile } from '@vigil/testkit';
+import { DASHBOARDS_DIR } from '../src/paths.ts';
+import { panelsOf, queriesOf } from './support/dashboard-queries.ts';
 
 const generated = await generateDashboards();
 
 async function schemaValidator() {
-  const schema = JSON.parse(await readFile(DASHBOARD_SCHEMA, 'utf8')) as object;
+  // Grafana's dashboard schema is read from beside the repository (testkit's referenceFile).
+  const schema = JSON.parse(
+    await readFile(referenceFile('grafana/dashboard.jsonschema.json'), 'utf8'),
+  ) as object;
   // The schema carries annotations ajv does not know (x-deprecation-message) and date-time
   // formats on fields the dashboards never set: strict mode and format validation are off.
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });

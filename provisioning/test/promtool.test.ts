@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERTING_RULES_DIR, PROMETHEUS_CONFIG } from '../src/paths.ts';
-import { localPrometheusConfig } from './support/localConfig.ts';
+import { localPrometheusConfig } from './support/local-config.ts';
 
 const run = promisify(execFile);
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';

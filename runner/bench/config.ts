@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunnerConfig } from '../src/config.ts';
 
 export const BENCH_TOKEN = 'bench-token';
-const here = fileURLToPath(new URL('.', import.meta.url));
-export const FIXTURE_SCENARIOS = join(here, '..', 'test', 'fixtures', 'scenarios');
 
+/** Scripts come from the real scenarios package: the k6 doubles never read them. */
 export function benchConfig(dir: string, k6Bin: string): RunnerConfig {
   return {
     host: '127.0.0.1',
@@ -22,6 +20,5 @@ export function benchConfig(dir: string, k6Bin: string): RunnerConfig {
     probeConcurrency: 8,
     stopGraceSeconds: 2,
     thresholdRunsKept: 50,
-    scenariosDir: FIXTURE_SCENARIOS,
   };
 }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, waitForHttp } from '@vigil/testkit';
 import { Store } from '../src/store/store.ts';
-import { BENCH_TOKEN, FIXTURE_SCENARIOS } from './config.ts';
+import { BENCH_TOKEN } from './config.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
@@ -77,7 +77,6 @@ async function serve(dir: string, port: number): Promise<ChildProcess> {
       VIGIL_DATA_DIR: dir,
       VIGIL_LOG_LEVEL: 'warn',
       VIGIL_MAX_CONCURRENT_RUNS: '1000',
-      VIGIL_SCENARIOS_DIR: FIXTURE_SCENARIOS,
       K6_BIN: join(here, '..', 'test', 'fixtures', 'k6-test-double.mjs'),
       K6_TEST_DOUBLE_DURATION_MS: '50',
     },

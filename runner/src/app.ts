@@ -8,10 +8,10 @@ import pino, { type Logger } from 'pino';
 import { buildServer } from './api/server.ts';
 import type { RunnerConfig } from './config.ts';
 import { LocalEngine } from './engine/local.ts';
-import { locateK6 } from './engine/locate.ts';
 import type { Engine } from './engine/types.ts';
 import { dnsResolver, NetworkPolicy, type Resolver } from './hosts.ts';
 import { RunnerMetrics } from './metrics.ts';
+import { findProblems, type Problem } from './problems.ts';
 import type { Clock } from './probes/scheduler.ts';
 import { ProbeService } from './probes/service.ts';
 import type { RunBuilderDeps } from './run-request.ts';
@@ -27,12 +27,6 @@ export interface RunnerOptions {
   engines?: Partial<Record<'kubernetes', Engine>>;
   /** Environment the local engine passes K6_* settings from. */
   parentEnv?: NodeJS.ProcessEnv;
-}
-
-/** Something that keeps the runner from doing its work, shown on /readyz and logged at start. */
-export interface Problem {
-  code: 'k6_missing' | 'secrets_unreadable';
-  message: string;
 }
 
 export interface Runner {
@@ -90,7 +84,7 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     logger,
     config.limits.maxConcurrentRuns,
   );
-  const interrupted = runs.recoverInterrupted();
+  const interrupted = await runs.recoverInterrupted();
   if (interrupted.length > 0)
     logger.warn(
       { runs: interrupted.map((r) => r.id) },
@@ -108,24 +102,8 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     concurrency: config.probeConcurrency,
     clock: options.clock,
   });
-  const problems = (): Problem[] => {
-    const found: Problem[] = [];
-    try {
-      locateK6(config.k6Bin, (options.parentEnv ?? process.env).PATH);
-    } catch (error) {
-      found.push({
-        code: 'k6_missing',
-        message: `${(error as Error).message}: no run and no probe can start`,
-      });
-    }
-    const unreadable = targets.unreadable();
-    if (unreadable.length > 0)
-      found.push({
-        code: 'secrets_unreadable',
-        message: `the stored secrets of ${unreadable.length} target(s) (${unreadable.map((t) => t.name).join(', ')}) cannot be opened with this VIGIL_SECRET_KEY (missing, or not the key they were stored with): their runs and probes are refused until the runner gets that key or the secrets are entered again`,
-      });
-    return found;
-  };
+  const problems = () =>
+    findProblems({ k6Bin: config.k6Bin, path: (options.parentEnv ?? process.env).PATH, targets });
   let ready = false;
   const app = await buildServer({
     config,

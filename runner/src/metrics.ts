@@ -1,5 +1,5 @@
 /**
- * The runner's /metrics: probe results as gauges (the Synthetic Monitoring pattern, DESIGN.md)
+ * The runner's /metrics: probe results as gauges (the Synthetic Monitoring pattern, docs/design.md)
  * and whether each threshold of recent load runs passed. Labels are bounded: `probe` and `target`
  * (the target's name, never a URL) plus `step`; threshold series keep only the latest N runs.
  */

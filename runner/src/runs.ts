@@ -3,31 +3,15 @@
  * left active by a dead runner become `interrupted` and their k6 process groups are ended) and
  * a clean shutdown.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RunnerMetrics } from './metrics.ts';
-import { signalGroup } from './engine/local.ts';
+import { tailLogFile, type LogTail } from './engine/logs.ts';
 import type { Engine, EngineOutcome, RunHandle, StopReason } from './engine/types.ts';
 import { RequestError } from './errors.ts';
 import { runSpecFor, type RunRequest } from './run-request.ts';
 import { newId, type Store } from './store/store.ts';
 import type { EngineName, RunRecord } from './store/types.ts';
-
-/** Ends a leftover k6 process group, unless its pid now belongs to an unrelated process. */
-export function endLeftoverGroup(pgid: number, runId: string): boolean {
-  const cmdline = `/proc/${pgid}/cmdline`;
-  if (existsSync(cmdline)) {
-    let text = '';
-    try {
-      text = readFileSync(cmdline, 'utf8');
-    } catch {
-      return false;
-    }
-    if (!text.includes(`testid=${runId}`)) return false; // pid reused by something else
-  }
-  return signalGroup(pgid, 'SIGKILL');
-}
 
 /**
  * Only a run that ran to its end has a threshold verdict: a stopped, interrupted, timed-out or
@@ -167,35 +151,42 @@ export class RunManager {
     return true;
   }
 
-  /** On start: runs a dead runner left active become `interrupted`; their k6 groups are ended. */
-  recoverInterrupted(): RunRecord[] {
+  /** The tail of a run's k6 output, through the engine that ran it (the log file when it is gone). */
+  async logs(run: RunRecord, tail: number): Promise<LogTail> {
+    const engine = this.engines[run.engine];
+    return engine ? engine.logs(run.id, this.runDir(run.id), tail) : tailLogFile(this.runDir(run.id), tail);
+  }
+
+  /** On start: runs a dead runner left active become `interrupted`; their engines end what they left. */
+  async recoverInterrupted(): Promise<RunRecord[]> {
     const leftovers = this.store
       .runsWithStatus(['queued', 'running'])
       .filter((run) => !this.active.has(run.id));
-    return leftovers.map((run) => {
-      const ended = run.pgid !== null && endLeftoverGroup(run.pgid, run.id);
-      const abandon = this.engines[run.engine]?.abandon;
-      if (abandon) {
-        abandon
-          .call(this.engines[run.engine], run.id)
-          .catch((error: Error) =>
-            this.log.warn(
-              { runId: run.id, err: { message: error.message } },
-              'could not clean up an interrupted run',
-            ),
+    const recovered: RunRecord[] = [];
+    for (const run of leftovers) {
+      const ended = await (this.engines[run.engine]?.abandon(run) ?? Promise.resolve(false)).catch(
+        (error: Error) => {
+          this.log.warn(
+            { runId: run.id, err: { message: error.message } },
+            'could not clean up an interrupted run',
           );
-      }
+          return false;
+        },
+      );
       this.store.addEvent(
         run.id,
         'interrupted',
-        `the runner stopped while the run was active${ended ? '; its k6 process group was ended' : ''}`,
+        `the runner stopped while the run was active${ended ? '; what it left running was ended' : ''}`,
       );
-      return this.store.updateRun(run.id, {
-        status: 'interrupted',
-        error: 'the runner stopped while this run was active',
-        finishedAt: new Date().toISOString(),
-      })!;
-    });
+      recovered.push(
+        this.store.updateRun(run.id, {
+          status: 'interrupted',
+          error: 'the runner stopped while this run was active',
+          finishedAt: new Date().toISOString(),
+        })!,
+      );
+    }
+    return recovered;
   }
 
   /** Stops every active run and waits for their outcomes to be recorded. */

@@ -1,7 +1,7 @@
 /** Property: no malformed body, query or path yields a 5xx; every 4xx names a field. */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRunner, type TestRunner } from './helpers.ts';
+import { startTestRunner, type TestRunner } from './support/test-runner.ts';
 
 let t: TestRunner;
 let targetId: string;

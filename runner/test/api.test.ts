@@ -1,6 +1,13 @@
 import { SCENARIO_IDS } from '@vigil/scenarios/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REBINDING_HOST, startTestRunner, TOKEN, waitUntil, type Json, type TestRunner } from './helpers.ts';
+import {
+  REBINDING_HOST,
+  startTestRunner,
+  TOKEN,
+  waitUntil,
+  type Json,
+  type TestRunner,
+} from './support/test-runner.ts';
 
 const CLIENT_SECRET = 'cs-very-secret-value-1234';
 const LOGIN_PASSWORD = 'pw-hunter2-very-secret';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_SCENARIOS, K6_DOUBLE, tempDir } from './helpers.ts';
+import { FIXTURE_SCENARIOS, K6_DOUBLE, tempDir } from './support/test-runner.ts';
 
 const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
 const SECRET = 'cli-secret-value-42';

@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { freePort, waitForHttp } from '@vigil/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURE_SCENARIOS, K6_DOUBLE, processGroupAlive, tempDir, waitUntil } from './helpers.ts';
+import {
+  FIXTURE_SCENARIOS,
+  K6_DOUBLE,
+  processGroupAlive,
+  tempDir,
+  waitUntil,
+} from './support/test-runner.ts';
 
 const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
 const TOKEN = 'crash-test-token-0123456789';

@@ -1,5 +1,5 @@
 /**
- * End to end with the real scripts and the real reference target (@vigil/target): the runner's
+ * End to end with the real scripts and the real reference target (@vigil/reference-server): the runner's
  * local engine launches `k6-adapter-shim.mjs` — a k6 command line in front of the scenarios'
  * test-only adapter — because no k6 binary can run here. Shows the whole path: command line →
  * script → VigilSummary file → run record, probe result, gauges, CLI step table.
@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@vigil/testkit';
-import { startTarget } from '@vigil/target';
+import { startTarget } from '@vigil/reference-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRunner, tempDir, waitUntil, type TestRunner } from './helpers.ts';
+import { startTestRunner, tempDir, waitUntil, type TestRunner } from './support/test-runner.ts';
 
 const SHIM = fileURLToPath(new URL('./fixtures/k6-adapter-shim.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * The kubernetes engine: generated manifests validated against the k6-operator CRD schema
- * (../shared/reference/k6-operator/k6.io_testruns.yaml), and the status-following logic against
+ * (k6-operator/k6.io_testruns.yaml, read by testkit's referenceFile from beside the repository), and the status-following logic against
  * a test double of the CustomObjects/CoreV1 APIs (no cluster runs here).
  */
 import { readFileSync } from 'node:fs';
@@ -31,11 +31,13 @@ import pino from 'pino';
 import { RunnerMetrics } from '../src/metrics.ts';
 import { RunManager } from '../src/runs.ts';
 import { Store } from '../src/store/store.ts';
-import { tempDir, waitUntil } from './helpers.ts';
+import { referenceFile } from '@vigil/testkit';
+import { tempDir, waitUntil } from './support/test-runner.ts';
 import { NetworkPolicy } from '../src/hosts.ts';
 
 const CRD = parse(
-  readFileSync(new URL('../../../shared/reference/k6-operator/k6.io_testruns.yaml', import.meta.url), 'utf8'),
+  // The k6-operator CRD is read from beside the repository (testkit's referenceFile).
+  readFileSync(referenceFile('k6-operator/k6.io_testruns.yaml'), 'utf8'),
 );
 const schema = CRD.spec.versions[0].schema.openAPIV3Schema;
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
@@ -228,7 +230,11 @@ describe('status following', () => {
     const marked = `${SUMMARY_STDOUT_MARKER}${JSON.stringify({ version: SUMMARY_VERSION, thresholds: [] })}\n`;
     const split = new FakeKubernetesApis(['finished'], [0, 0], [marked, marked]);
     expect(await (await engine(split).start(spec())).done).toMatchObject({ status: 'passed', summary: null });
-    expect(split.calls.some((call) => call.startsWith('read log'))).toBe(false);
+    // Each pod's log is read once, to keep it in the run folder; none is taken for the summary.
+    expect(split.calls.filter((call) => call.startsWith('read log'))).toEqual([
+      'read log runner-0',
+      'read log runner-1',
+    ]);
   });
 
   it('finished does not mean passed: a runner exiting 99 → failed', async () => {
@@ -257,9 +263,35 @@ describe('status following', () => {
     expect(fake.calls).toContain(`delete testrun ${resourceName('run_0123456789abcdef')}`);
   });
 
+  it("serves its runner pods' logs: live while it runs, then from the run folder, secrets scrubbed", async () => {
+    const fake = new FakeKubernetesApis(
+      ['started'],
+      [0, 0],
+      [`k6 starting\ndebug: secret ${SECRET}\n`, 'second pod line\n'],
+    );
+    const s = spec();
+    const k8s = engine(fake);
+    const handle = await k8s.start(s);
+    const live = await k8s.logs(s.runId, s.runDir, 10);
+    expect(live.lines).toEqual(expect.arrayContaining(['k6 starting', 'second pod line']));
+    handle.stop();
+    await handle.done;
+    const kept = await k8s.logs(s.runId, s.runDir, 100);
+    expect(kept.lines).toEqual(
+      expect.arrayContaining(['--- pod runner-0', 'k6 starting', '--- pod runner-1', 'second pod line']),
+    );
+    expect(kept.lines.join('\n')).not.toContain(SECRET);
+    expect(readFileSync(join(s.runDir, 'k6.log'), 'utf8')).toContain('[REDACTED]');
+    // Kept before the objects were deleted: the pods vanish with the TestRun.
+    expect(fake.calls.indexOf('read log runner-0')).toBeLessThan(
+      fake.calls.lastIndexOf(`delete testrun ${resourceName(s.runId)}`),
+    );
+    expect((await k8s.logs(s.runId, s.runDir, 1)).truncated).toBe(true);
+  });
+
   it('abandon (after a runner crash) deletes what the run created', async () => {
     const fake = new FakeKubernetesApis(['started'], []);
-    await engine(fake).abandon('run_0123456789abcdef');
+    await engine(fake).abandon({ id: 'run_0123456789abcdef' });
     const name = resourceName('run_0123456789abcdef');
     expect(fake.calls).toEqual([
       `delete testrun ${name}`,
@@ -292,7 +324,7 @@ describe('status following', () => {
       tempDir(),
       pino({ level: 'silent' }),
     );
-    expect(manager.recoverInterrupted().map((r) => r.status)).toEqual(['interrupted']);
+    expect((await manager.recoverInterrupted()).map((r) => r.status)).toEqual(['interrupted']);
     await waitUntil(() => fake.calls.length === 3);
     expect(fake.calls[0]).toBe(`delete testrun ${resourceName('run_k8s')}`);
     store.close();

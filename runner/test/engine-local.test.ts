@@ -4,9 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIOS, RUN_LABELS } from '@vigil/scenarios/catalog';
 import { describe, expect, it } from 'vitest';
-import { LocalEngine, logPath } from '../src/engine/local.ts';
+import { LocalEngine } from '../src/engine/local.ts';
+import { logPath } from '../src/engine/logs.ts';
 import { EngineUnavailable, type RunSpec } from '../src/engine/types.ts';
-import { FIXTURE_SCENARIOS, K6_DOUBLE, processGroupAlive, tempDir, waitUntil } from './helpers.ts';
+import {
+  FIXTURE_SCENARIOS,
+  K6_DOUBLE,
+  processGroupAlive,
+  tempDir,
+  waitUntil,
+} from './support/test-runner.ts';
 import { NetworkPolicy } from '../src/hosts.ts';
 
 const SECRET = 'client-secret-never-in-argv';

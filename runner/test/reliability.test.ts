@@ -11,7 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.ts';
 import { NetworkPolicy } from '../src/hosts.ts';
 import { buildRunRequest } from '../src/run-request.ts';
-import { manualProbe, startTestRunner, tempDir, waitUntil, type Json, type TestRunner } from './helpers.ts';
+import {
+  manualProbe,
+  startTestRunner,
+  tempDir,
+  waitUntil,
+  type Json,
+  type TestRunner,
+} from './support/test-runner.ts';
 
 const SECRET = 'cs-reliability-secret-42';
 const passEnv = { ...process.env, K6_TEST_DOUBLE_MODE: 'pass', K6_TEST_DOUBLE_DURATION_MS: '50' };

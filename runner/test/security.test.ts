@@ -8,7 +8,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualProbe, startTestRunner, tempDir, waitUntil, type Json, type TestRunner } from './helpers.ts';
+import {
+  manualProbe,
+  startTestRunner,
+  tempDir,
+  waitUntil,
+  type Json,
+  type TestRunner,
+} from './support/test-runner.ts';
 
 const BYPASSES = [
   'http://[::ffff:169.254.169.254]/mcp',

@@ -11,7 +11,7 @@ import { MIGRATIONS, migrate } from '../src/store/db.ts';
 import { Store } from '../src/store/store.ts';
 import type { RunRecord } from '../src/store/types.ts';
 import type { Step } from '@vigil/scenarios/catalog';
-import { tempDir } from './helpers.ts';
+import { tempDir } from './support/test-runner.ts';
 
 describe('store', () => {
   it('opens in WAL mode, applies numbered migrations once', () => {

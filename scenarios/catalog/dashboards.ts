@@ -1,6 +1,6 @@
 /**
  * Grafana identifiers shared by the provisioning (dashboards as code), the alert rules (links in
- * annotations) and the app plugin (panels, links). DESIGN.md "Names and ports".
+ * annotations) and the planned Grafana app (`plugin/`: panels, links). docs/design.md "Names and ports".
  */
 export const PLUGIN_ID = 'vigil-mcp-app';
 export const DATASOURCE_UIDS = {
@@ -17,7 +17,7 @@ export const DASHBOARDS = {
 } as const;
 export type DashboardKey = keyof typeof DASHBOARDS;
 
-/** Default ports of the stack (tests pick free ports instead). */
+/** Default ports of the components (tests pick free ports instead). */
 export const DEFAULT_PORTS = {
   grafana: 3000,
   runner: 8090,

@@ -1,6 +1,6 @@
 /**
- * The scenario environment (DESIGN.md): the variables every script reads (`k6 run -e NAME=value`).
- * The runner, the CLI and the app build run requests from this list; `secret` ones travel through
+ * The scenario environment (docs/design.md): the variables every script reads (`k6 run -e NAME=value`).
+ * The runner, the CLI (and the planned Grafana app) build run requests from this list; `secret` ones travel through
  * `k6/secrets` or the environment and never into a tag, a log line or a stored run record.
  */
 export interface EnvVar {

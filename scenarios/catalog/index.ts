@@ -1,7 +1,7 @@
 /**
  * The Vigil catalog: scenario ids and parameters, profiles and load shapes, the SLOs and the
  * metric names. Plain TypeScript with no Node or k6 imports, so k6 (relative path), the runner
- * and the plugin's bundler all import the same file.
+ * and (planned) the Grafana app's bundler all import the same file.
  */
 export * from './metrics.ts';
 export * from './slos.ts';
@@ -16,3 +16,4 @@ export * from './dashboards.ts';
 export * from './promql.ts';
 export * from './protocol.ts';
 export * from './hosts.ts';
+export * from './k6.ts';

@@ -1,5 +1,5 @@
 /**
- * The metric contract (DESIGN.md): the custom metrics the k6 scripts declare, and the Prometheus
+ * The metric contract (docs/design.md): the custom metrics the k6 scripts declare, and the Prometheus
  * series k6's remote-write output makes of them with native histograms on. Every dashboard, alert
  * rule and the runner's exporter read these names from here.
  */
@@ -67,7 +67,7 @@ export const K6_METRICS = {
     help: 'streaming connections currently held by this k6 instance',
   },
   /**
-   * Beyond the DESIGN.md table: walks that reached their last step. An exception inside an
+   * Beyond the docs/design.md table: walks that reached their last step. An exception inside an
    * iteration does not fail a k6 run, so probes assert `count==N` on this counter.
    */
   walksCompleted: {
@@ -93,7 +93,7 @@ export const K6_BUILTIN_SERIES = {
 } as const;
 
 /**
- * Run-wide labels: passed on the k6 command line as `--tag k=v` by the runner (DESIGN.md: a
+ * Run-wide labels: passed on the k6 command line as `--tag k=v` by the runner (docs/design.md: a
  * command-line tag replaces the script's `options.tags`, so scripts set none of these).
  */
 export const RUN_LABELS = ['testid', 'target', 'profile', 'kind'] as const;

@@ -1,6 +1,6 @@
 /**
  * Run overrides: validation against the catalog's bounds, and their effect on a workload's shape.
- * Pure functions: the k6 scripts (options), the runner (request validation) and the app (forms)
+ * Pure functions: the k6 scripts (options), the runner (request validation) and (planned) the Grafana app (forms)
  * all call them, so a value accepted by one is accepted by all.
  */
 import { formatDuration, parseDuration } from './duration.ts';

@@ -1,10 +1,10 @@
 /**
  * PromQL query builders and the names of Vigil's recorded series. The alert rules
- * (alerting/generate.ts), the generated dashboards (provisioning/) and the app's panels all build
+ * (alerting/generate.ts), the generated dashboards (provisioning/) and (planned) the Grafana app's panels all build
  * their queries here, so a metric or label name is spelled once. Pure string functions: no Node,
  * no k6, no Grafana imports.
  *
- * Two time models (DESIGN.md "Observed facts"): a short k6 run pushes once (final flush), so
+ * Two time models (docs/design.md, "Metric contract"): a short k6 run pushes once (final flush), so
  * `rate()` over it is empty. Per-run queries use the cumulative values k6 pushes, filtered by
  * `testid`; windowed queries (`rate()`) only make sense for runs longer than two push intervals.
  */
@@ -327,7 +327,7 @@ export function targetGauge(
 }
 
 // Appended by provisioning/ (the generated dashboards): builders the dashboards need beyond the
-// ones above, kept here so the app's panels can share them.
+// ones above, kept here so the planned Grafana app's panels can share them.
 
 /** A constant series at an SLO bound or objective, drawn next to the measured series. */
 export function objectiveLine(value: number): string {

@@ -1,7 +1,7 @@
 /**
  * What a script's `handleSummary` writes for the runner (to the file named by VIGIL_SUMMARY_FILE):
  * thresholds with their outcome, the metrics' summary values, and for the probe the step-by-step
- * walk. The runner, the CLI reports and the app read this shape; nothing in it may carry a secret
+ * walk. The runner, the CLI reports (and the planned Grafana app) read this shape; nothing in it may carry a secret
  * (k6's `setup_data` is never copied in).
  */
 import type { Reason, Step } from './metrics.ts';

@@ -1,6 +1,6 @@
 /**
  * Scenario ids, their scripts, workloads and the parameters a run request may override, with
- * types, defaults and bounds. The runner validates run requests against these; the app builds
+ * types, defaults and bounds. The runner validates run requests against these; the planned Grafana app builds
  * its forms from them.
  */
 import { SCENARIO_ENV } from './env.ts';

@@ -1,7 +1,7 @@
 /**
  * The SLO catalog: the one place every objective lives. k6 thresholds (thresholds.ts), the
- * Prometheus alert rules (alerting/generate.ts), the dashboards (provisioning/) and the app's
- * panels all derive from SLOS below. Values are DESIGN.md's "SLO catalog" table.
+ * Prometheus alert rules (alerting/generate.ts), the dashboards (provisioning/) and the planned Grafana app's
+ * panels all derive from SLOS below. Values are docs/design.md's "SLO catalog" table.
  */
 import { K6_METRICS, type K6MetricKey } from './metrics.ts';
 

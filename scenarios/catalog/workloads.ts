@@ -1,6 +1,6 @@
 /**
  * Load shapes. A workload is one k6 scenario (executor + shape) inside a script; a profile picks
- * its size. `load` is DESIGN.md's table; `smoke` is 1 VU and a few iterations (CI and probes);
+ * its size. `load` is docs/design.md's table; `smoke` is 1 VU and a few iterations (CI and probes);
  * `stress` doubles the load; `soak` holds the load's steady rate for an hour.
  */
 import type { Flow } from './slos.ts';
@@ -10,7 +10,7 @@ export type Profile = (typeof PROFILES)[number];
 
 export const PROFILE_DESCRIPTIONS: Record<Profile, string> = {
   smoke: '1 VU, a few iterations: CI gates and quick checks',
-  load: 'the SLO catalog load shapes (DESIGN.md)',
+  load: 'the SLO catalog load shapes (docs/design.md)',
   stress: 'twice the load shape, to find the breaking point',
   soak: 'the load rate held for an hour (memory leaks, token expiry)',
 };
@@ -211,7 +211,7 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
     flow: 'probe',
     title: 'One credentialed walk of every step',
     exec: 'probeWalk',
-    // Probes are many short runs (DESIGN.md): one iteration whatever the profile.
+    // Probes are many short runs (docs/design.md): one iteration whatever the profile.
     shapes: {
       smoke: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: '1m' },
       load: { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: '1m' },

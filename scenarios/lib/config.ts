@@ -1,5 +1,5 @@
 /**
- * The scenario environment (DESIGN.md table, catalog SCENARIO_ENV) read from `__ENV`, with the
+ * The scenario environment (docs/design.md table, catalog SCENARIO_ENV) read from `__ENV`, with the
  * secret ones taken from `k6/secrets` when a secret source is configured, else from `__ENV`.
  */
 import secrets from 'k6/secrets';

@@ -1,20 +1,4 @@
-/** k6's DefaultSystemTagSet (lib/metrics/system_tag.go): what k6 tags samples with when a script sets no `systemTags`. */
-export const K6_DEFAULT_SYSTEM_TAGS = [
-  'proto',
-  'subproto',
-  'status',
-  'method',
-  'url',
-  'name',
-  'group',
-  'check',
-  'error',
-  'error_code',
-  'tls_version',
-  'scenario',
-  'service',
-  'expected_response',
-] as const;
+import { K6_DEFAULT_SYSTEM_TAGS } from '../catalog/k6.ts';
 
 /**
  * Script options beyond the catalog's k6Options(): the system tags k6 attaches to samples, k6's

@@ -1,6 +1,6 @@
 /**
  * URL and query-string helpers written by hand: k6 has no global `URL` or `URLSearchParams`
- * (DESIGN.md: absent in 1.6 and 2.2), and its URL helper is a remote jslib import an offline
+ * (docs/design.md: absent in 1.6 and 2.2), and its URL helper is a remote jslib import an offline
  * runner cannot fetch. Only what OAuth discovery and redirects need: absolute http(s) URLs.
  */
 

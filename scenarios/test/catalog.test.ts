@@ -47,7 +47,7 @@ describe('SLO selection', () => {
 });
 
 describe('SLO thresholds', () => {
-  it('derives the DESIGN.md latency objectives for the oauth scenario', () => {
+  it('derives the docs/design.md latency objectives for the oauth scenario', () => {
     const t = thresholdsFor('oauth', 'load');
     expect(t.oauth_auth_flow_duration).toEqual(['p(95)<200']);
     expect(t.oauth_token_refresh_duration).toEqual(['p(95)<100']);

@@ -5,12 +5,12 @@
  * is 127.0.0.2, a loopback stand-in for an internal address.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runScript, TEST_TIMEOUT_MS } from './fixtures/scenarios/harness.ts';
+import { runScript, TEST_TIMEOUT_MS } from './support/harness.ts';
 import {
   startPointingElsewhereServer,
   type Pointer,
   type PointingElsewhereServer,
-} from './fixtures/scenarios/pointing-elsewhere-server.ts';
+} from './support/pointing-elsewhere-server.ts';
 
 let server: PointingElsewhereServer | undefined;
 afterEach(async () => {

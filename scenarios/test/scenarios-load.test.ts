@@ -13,7 +13,7 @@ import {
   type ScriptRun,
   type Stack,
   TEST_TIMEOUT_MS,
-} from './fixtures/scenarios/harness.ts';
+} from './support/harness.ts';
 
 let redis: Service;
 let stack: Stack;

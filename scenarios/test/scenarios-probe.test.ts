@@ -1,7 +1,7 @@
 import { startRedis, type Service } from '@vigil/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { runK6Script } from '../adapter/index.ts';
+import { runK6Script } from '@vigil/k6-adapter';
 import { STEPS, SUMMARY_STDOUT_ENV, SUMMARY_STDOUT_MARKER } from '../catalog/index.ts';
 import {
   SCENARIOS_DIR,
@@ -14,7 +14,7 @@ import {
   startStack,
   type Stack,
   TEST_TIMEOUT_MS,
-} from './fixtures/scenarios/harness.ts';
+} from './support/harness.ts';
 
 let redis: Service;
 let stack: Stack;

@@ -51,6 +51,11 @@ function importsOf(source: string): string[] {
 }
 
 describe('k6 code uses only what k6 provides', () => {
+  it('holds k6 code only: the test-only adapter lives in its own package', () => {
+    expect(readdirSync(ROOT)).not.toContain('adapter');
+    for (const file of K6_CODE) expect(readFileSync(file, 'utf8')).not.toMatch(/k6-adapter/);
+  });
+
   it('finds the scripts, lib and catalog files', () => {
     for (const id of SCENARIO_IDS) expect(K6_CODE).toContain(path.join(ROOT, SCENARIOS[id].script));
     expect(K6_CODE.filter((f) => f.includes(`${path.sep}lib${path.sep}`)).length).toBeGreaterThan(10);
@@ -66,9 +71,16 @@ describe('k6 code uses only what k6 provides', () => {
           specifier.startsWith('../') ||
           (!inCatalog && (specifier === 'k6' || specifier.startsWith('k6/')));
         expect(ok, `${specifier} in ${path.relative(ROOT, file)}`).toBe(true);
-        if (specifier.startsWith('.')) expect(specifier).toMatch(/\.ts$/);
+        if (specifier.startsWith('.')) {
+          expect(specifier).toMatch(/\.ts$/);
+          // Only files k6 (and the kubernetes ConfigMap) ships: never the test-only adapter or tests.
+          const resolved = path.resolve(path.dirname(file), specifier);
+          expect(K6_CODE, `${specifier} in ${path.relative(ROOT, file)} leaves the shipped files`).toContain(
+            resolved,
+          );
+        }
       }
-      // Globals k6 lacks (DESIGN.md), used as values.
+      // Globals k6 lacks (docs/design.md), used as values.
       const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
       expect(code).not.toMatch(
         /\bnew URL\(|\bURLSearchParams\b|\bfetch\(|\bBuffer\.|\bprocess\.|\batob\(|\bbtoa\(|\bstructuredClone\(|\bperformance\.now|\bnew TextEncoder|\bnew TextDecoder/,

@@ -5,10 +5,10 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { startRedis, type Service } from '@vigil/testkit';
-import type { TargetOptions } from '@vigil/target';
+import type { TargetOptions } from '@vigil/reference-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../catalog/index.ts';
-import { startNoPkceServer } from './fixtures/scenarios/no-pkce-server.ts';
+import { startNoPkceServer } from './support/no-pkce-server.ts';
 import {
   expectNoSecrets,
   expectValidSummary,
@@ -17,7 +17,7 @@ import {
   startStack,
   type Stack,
   TEST_TIMEOUT_MS,
-} from './fixtures/scenarios/harness.ts';
+} from './support/harness.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:8976/callback';
 let redis: Service;

@@ -14,4 +14,5 @@ export {
   type K6RunLabels,
   type K6SampleTags,
   type K6RemoteWriteOptions,
-} from './remoteWrite.ts';
+} from './remote-write.ts';
+export { referenceDir, referenceFile } from './reference.ts';

@@ -14,7 +14,7 @@ export interface PrometheusOptions {
 }
 
 /**
- * Starts a real Prometheus with the flags Vigil requires (DESIGN.md): remote-write receiver,
+ * Starts a real Prometheus with the flags Vigil requires (docs/design.md): remote-write receiver,
  * native histograms, a 1 s alert resend delay and an external URL.
  */
 export async function startPrometheus(opts: PrometheusOptions): Promise<Service> {

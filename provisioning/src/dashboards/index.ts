@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import prettier from 'prettier';
 import { DASHBOARDS, type DashboardKey } from '@vigil/scenarios/catalog';
-import { loadGeneratorDashboard } from './loadGenerator.ts';
+import { loadGeneratorDashboard } from './load-generator.ts';
 import { mcpDashboard } from './mcp.ts';
 import { oauthDashboard } from './oauth.ts';
 import { probesDashboard } from './probes.ts';
-import { targetResourcesDashboard } from './targetResources.ts';
+import { targetResourcesDashboard } from './target-resources.ts';
 import { DASHBOARDS_DIR } from '../paths.ts';
 
 const BUILDERS: Record<DashboardKey, () => Dashboard> = {

@@ -21,7 +21,7 @@ import {
   timeseries,
   variableMatchers,
 } from './common.ts';
-import { latencyStat, RUN_BY, RUN_LEGEND, successStat, withSuccessAndErrors } from './k6Panels.ts';
+import { latencyStat, RUN_BY, RUN_LEGEND, successStat, withSuccessAndErrors } from './k6-panels.ts';
 import { build, vigilDashboard } from './layout.ts';
 import { concurrencyMinimum, latencySlos, quantileLabel } from './slos.ts';
 

@@ -14,7 +14,7 @@ import {
   timeseries,
   variableMatchers,
 } from './common.ts';
-import { latencyStat, RUN_BY, successStat, withSuccessAndErrors } from './k6Panels.ts';
+import { latencyStat, RUN_BY, successStat, withSuccessAndErrors } from './k6-panels.ts';
 import { build, vigilDashboard } from './layout.ts';
 import { latencySlos, quantileLabel } from './slos.ts';
 

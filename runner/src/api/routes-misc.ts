@@ -7,7 +7,7 @@ import {
   WORKLOADS,
 } from '@vigil/scenarios/catalog';
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from './server.ts';
+import type { ApiDeps } from './request.ts';
 
 export function registerMiscRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['health'], security: [] } }, async () => ({

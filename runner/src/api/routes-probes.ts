@@ -11,7 +11,7 @@ import {
   probePatchSchema,
   resultsListSchema,
 } from './schemas.ts';
-import { loaderById, parse, type ApiDeps } from './server.ts';
+import { loaderById, parse, type ApiDeps } from './request.ts';
 
 export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, probes } = deps;

@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { compareSummaries } from '../compare.ts';
-import { logPath } from '../engine/local.ts';
 import { RequestError } from '../errors.ts';
 import { buildRunRequest, type RunTarget } from '../run-request.ts';
 import { hasVerdict } from '../runs.ts';
 import type { RunRecord } from '../store/types.ts';
 import { parseGrafanaContext } from './grafana-context.ts';
 import { idParams, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
-import { loaderById, parse, type ApiDeps } from './server.ts';
+import { loaderById, parse, type ApiDeps } from './request.ts';
 
 export function runView(run: RunRecord, detail = true) {
   return {
@@ -35,13 +33,6 @@ export function runView(run: RunRecord, detail = true) {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
   };
-}
-
-function tailLines(path: string, n: number): { lines: string[]; truncated: boolean } {
-  if (!existsSync(path)) return { lines: [], truncated: false };
-  const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return { lines: lines.slice(-n), truncated: lines.length > n };
 }
 
 export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -148,7 +139,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const run = load(req.params);
       const { tail } = parse(logTailSchema, req.query, 'query');
-      return tailLines(logPath(runs.runDir(run.id)), tail);
+      return runs.logs(run, tail);
     },
   );
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { publicTarget } from '../targets.ts';
 import { RequestError } from '../errors.ts';
 import { idParams, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
-import { loaderById, parse, type ApiDeps } from './server.ts';
+import { loaderById, parse, type ApiDeps } from './request.ts';
 
 export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, targets } = deps;

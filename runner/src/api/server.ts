@@ -1,58 +1,20 @@
 /**
- * The HTTP API (fastify). Validation is zod in the handlers (errors name the field); fastify's
- * own validator is switched off so the route schemas serve only the OpenAPI document.
+ * The HTTP API's composition root (fastify): logging, errors, the token check, the OpenAPI
+ * document, and the routes, which import only the leaf `request.ts`. Validation is zod in the
+ * handlers (errors name the field); fastify's own validator is switched off so the route schemas
+ * serve only the OpenAPI document.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
-import type { z } from 'zod';
-import type { Problem } from '../app.ts';
 import type { RunnerConfig } from '../config.ts';
-import type { RunnerMetrics } from '../metrics.ts';
-import type { ProbeService } from '../probes/service.ts';
-import type { RunBuilderDeps } from '../run-request.ts';
-import type { RunManager } from '../runs.ts';
-import type { Store } from '../store/store.ts';
-import type { TargetService } from '../targets.ts';
 import { RequestError } from '../errors.ts';
-import { fromZod, notFound, sendError } from './errors.ts';
+import { sendError } from './errors.ts';
+import type { ApiDeps } from './request.ts';
 import { registerMiscRoutes } from './routes-misc.ts';
 import { registerProbeRoutes } from './routes-probes.ts';
 import { registerRunRoutes } from './routes-runs.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
-import { idParamSchema } from './schemas.ts';
-
-export interface ApiDeps {
-  config: RunnerConfig;
-  store: Store;
-  targets: TargetService;
-  runs: RunManager;
-  /** What buildRunRequest checks a run against (one instance, shared with the probe service). */
-  runBuilder: RunBuilderDeps;
-  probes: ProbeService;
-  metrics: RunnerMetrics;
-  logger: Logger;
-  isReady: () => boolean;
-  /** What keeps the runner from running probes and runs (k6 missing, unreadable secrets). */
-  problems: () => Problem[];
-}
-
-export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
-  const result = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
-  if (!result.success) throw fromZod(result.error, prefix === 'body' ? '' : prefix);
-  return result.data;
-}
-
-/** Reads a route's `:id` param and returns a loader of that record: 400 on a bad id, 404 naming `what` when absent. */
-export function loaderById<T>(what: string, get: (id: string) => T | undefined): (params: unknown) => T {
-  return (params) => {
-    const { id } = parse(idParamSchema, params, 'id');
-    const record = get(id);
-    if (!record) throw notFound(what, id);
-    return record;
-  };
-}
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
 

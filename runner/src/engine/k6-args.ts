@@ -1,5 +1,5 @@
 /**
- * The k6 command line for a run (DESIGN.md's CLI contract). Every run-wide tag goes on the
+ * The k6 command line for a run (docs/design.md's CLI contract). Every run-wide tag goes on the
  * command line because `--tag` replaces the script's `options.tags`; secrets never appear here.
  */
 import { RUN_LABELS, SUMMARY_FILE_ENV, type RunLabel } from '@vigil/scenarios/catalog';

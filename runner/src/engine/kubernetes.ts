@@ -4,11 +4,15 @@
  * not mean the thresholds passed — and the summary from the runner pod's log, and deletes what
  * it created.
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { scrub } from '../secrets.ts';
+import { logPath, tailLogFile, tailText, type LogTail } from './logs.ts';
 import {
   statusFromExitCode,
   type Engine,
   type EngineOutcome,
+  type LeftoverRun,
   type RunHandle,
   type RunHooks,
   type RunSpec,
@@ -27,6 +31,8 @@ import { summaryFromLog } from './summary.ts';
 
 /** Log lines read from the end of a runner pod's log: the summary line is among k6's last output. */
 const SUMMARY_LOG_TAIL_LINES = 200;
+/** Lines kept of each runner pod's log in the run folder (the pods vanish with the TestRun). */
+const KEPT_LOG_LINES = 5000;
 
 /** The parts of @kubernetes/client-node's APIs this engine calls (tests pass a test double). */
 export type CustomObjects = Pick<
@@ -85,20 +91,60 @@ export class KubernetesEngine implements Engine {
   }
 
   /** Deletes the TestRun (the operator then ends its jobs), the ConfigMap and the Secret; absent ones are fine. */
-  async abandon(runId: string): Promise<void> {
+  async abandon(run: Pick<LeftoverRun, 'id'>): Promise<boolean> {
     const { namespace, customObjects, core } = this.options;
-    const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
-    await quiet(
-      customObjects.deleteNamespacedCustomObject({
-        group: TESTRUN.group,
-        version: TESTRUN.version,
-        namespace,
-        plural: TESTRUN.plural,
-        name: resourceName(runId),
+    const deleted = (p: Promise<unknown>) => p.then(() => true).catch(() => false);
+    const results = [
+      await deleted(
+        customObjects.deleteNamespacedCustomObject({
+          group: TESTRUN.group,
+          version: TESTRUN.version,
+          namespace,
+          plural: TESTRUN.plural,
+          name: resourceName(run.id),
+        }),
+      ),
+      await deleted(core.deleteNamespacedConfigMap({ namespace, name: resourceName(run.id, '-scripts') })),
+      await deleted(core.deleteNamespacedSecret({ namespace, name: resourceName(run.id, '-secrets') })),
+    ];
+    return results.some(Boolean);
+  }
+
+  private runnerPods(runId: string) {
+    return this.options.core.listNamespacedPod({
+      namespace: this.options.namespace,
+      labelSelector: `k6_cr=${resourceName(runId)},runner=true`,
+    });
+  }
+
+  /** Each runner pod's log, one section per pod (parallelism > 1 runs several), secrets scrubbed. */
+  private async podLogs(runId: string, tailLines: number, secrets: readonly string[] = []): Promise<string> {
+    const pods = (await this.runnerPods(runId).catch(() => ({ items: [] }))).items;
+    const sections = await Promise.all(
+      pods.map(async (pod) => {
+        const name = pod.metadata?.name ?? '';
+        const log = await this.options.core
+          .readNamespacedPodLog({ name, namespace: this.options.namespace, tailLines })
+          .catch(() => '');
+        return `${pods.length > 1 ? `--- pod ${name}\n` : ''}${scrub(String(log), secrets)}`;
       }),
     );
-    await quiet(core.deleteNamespacedConfigMap({ namespace, name: resourceName(runId, '-scripts') }));
-    await quiet(core.deleteNamespacedSecret({ namespace, name: resourceName(runId, '-secrets') }));
+    return sections.join('\n');
+  }
+
+  /** The run folder's copy once the run ended; while it runs, the pods' logs read live. */
+  async logs(runId: string, runDir: string, tail: number): Promise<LogTail> {
+    if (existsSync(logPath(runDir))) return tailLogFile(runDir, tail);
+    return tailText(await this.podLogs(runId, tail), tail);
+  }
+
+  /** Keeps the pods' logs before the TestRun (and with it the pods) is deleted. */
+  private async keepLogs(spec: RunSpec): Promise<void> {
+    const text = await this.podLogs(spec.runId, KEPT_LOG_LINES, Object.values(spec.secretEnv));
+    mkdirSync(spec.runDir, { recursive: true, mode: 0o700 });
+    writeFileSync(logPath(spec.runDir), text.endsWith('\n') || text === '' ? text : `${text}\n`, {
+      mode: 0o600,
+    });
   }
 
   /**
@@ -131,7 +177,10 @@ export class KubernetesEngine implements Engine {
 
     let stopRequested = false;
     let deadline = Date.now() + spec.timeoutMs;
-    const cleanup = () => this.abandon(spec.runId);
+    const cleanup = async () => {
+      await this.keepLogs(spec).catch(() => undefined);
+      await this.abandon({ id: spec.runId });
+    };
 
     const follow = async (): Promise<EngineOutcome> => {
       const base = { summary: null, metricsDelivered: null };
@@ -155,10 +204,7 @@ export class KubernetesEngine implements Engine {
             error: 'the k6-operator reported stage "error"',
           };
         if (stage === 'finished') {
-          const pods = await core.listNamespacedPod({
-            namespace,
-            labelSelector: `k6_cr=${name},runner=true`,
-          });
+          const pods = await this.runnerPods(spec.runId);
           const { status, exitCode, error } = outcomeFromPods(pods.items);
           return { ...base, summary: await this.summaryOf(pods.items), status, exitCode, error };
         }

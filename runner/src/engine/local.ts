@@ -3,18 +3,19 @@
  * the run's log, follows progress, and maps the exit code and summary file to a run outcome.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { VigilSummary } from '@vigil/scenarios/catalog';
 import { scrub } from '../secrets.ts';
 import { k6Args, k6ChildEnv, summaryPath } from './k6-args.ts';
 import { locateK6, scriptPath } from './locate.ts';
+import { logPath, tailLogFile, type LogTail } from './logs.ts';
 import { parseSummary } from './summary.ts';
 import {
   statusFromExitCode,
   type Engine,
   type EngineOutcome,
+  type LeftoverRun,
   type RunHandle,
   type RunHooks,
   type RunSpec,
@@ -29,12 +30,8 @@ export interface LocalEngineOptions {
   parentEnv?: NodeJS.ProcessEnv;
 }
 
-export function logPath(runDir: string): string {
-  return join(runDir, 'k6.log');
-}
-
 /** Sends a signal to a whole process group; false when the group is gone. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
@@ -44,7 +41,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 }
 
 const PROGRESS = /\[\s*(\d{1,3}(?:\.\d+)?)%\s*\]/;
-// k6 logs a failed push as level=error with the output's name; it has no retry (DESIGN.md).
+// k6 logs a failed push as level=error with the output's name; it has no retry (docs/design.md).
 const REMOTE_WRITE_ERROR = /level=error.*(remote write|time series|prometheus)/i;
 
 /** Any HTTP answer means the endpoint is reachable; a connection error or timeout does not. */
@@ -65,9 +62,33 @@ function readSummary(path: string): VigilSummary | null {
   }
 }
 
+/** Ends a leftover k6 process group, unless its pid now belongs to an unrelated process. */
+function endLeftoverGroup(pgid: number, runId: string): boolean {
+  const cmdline = `/proc/${pgid}/cmdline`;
+  if (existsSync(cmdline)) {
+    let text = '';
+    try {
+      text = readFileSync(cmdline, 'utf8');
+    } catch {
+      return false;
+    }
+    if (!text.includes(`testid=${runId}`)) return false; // pid reused by something else
+  }
+  return signalGroup(pgid, 'SIGKILL');
+}
+
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   constructor(private readonly options: LocalEngineOptions) {}
+
+  /** k6's output is streamed to the run folder's k6.log as it comes (scrubbed line by line). */
+  async logs(_runId: string, runDir: string, tail: number): Promise<LogTail> {
+    return tailLogFile(runDir, tail);
+  }
+
+  async abandon(run: LeftoverRun): Promise<boolean> {
+    return run.pgid !== null && endLeftoverGroup(run.pgid, run.id);
+  }
 
   async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
     const bin = locateK6(this.options.k6Bin, (this.options.parentEnv ?? process.env).PATH);

@@ -1,6 +1,7 @@
 import type { ScenarioDef, VigilSummary } from '@vigil/scenarios/catalog';
 import type { K6Blocklist } from '../hosts.ts';
 import type { RunStatus } from '../store/types.ts';
+import type { LogTail } from './logs.ts';
 
 /** Everything an engine needs to start one k6 run. */
 export interface RunSpec {
@@ -46,11 +47,20 @@ export interface RunHandle {
 
 export type StopReason = 'user' | 'timeout';
 
+/** A run a previous runner left active (crash): what an engine needs to end what it left behind. */
+export interface LeftoverRun {
+  id: string;
+  /** Process group of a local k6 (null for other engines). */
+  pgid: number | null;
+}
+
 export interface Engine {
   readonly name: 'local' | 'kubernetes';
   start(spec: RunSpec, hooks?: RunHooks): Promise<RunHandle>;
-  /** Ends what a run left behind after a runner crash (the local engine uses the stored pgid instead). */
-  abandon?(runId: string): Promise<void>;
+  /** The tail of a run's k6 output, secrets scrubbed: from its run folder, or live while it runs. */
+  logs(runId: string, runDir: string, tail: number): Promise<LogTail>;
+  /** Ends what a run left behind after a runner crash; true when something was still there. */
+  abandon(run: LeftoverRun): Promise<boolean>;
 }
 
 export class EngineUnavailable extends Error {}
@@ -60,7 +70,7 @@ export class K6Missing extends EngineUnavailable {}
 
 export const K6_INSTALL_URL = 'https://grafana.com/docs/k6/latest/set-up/install-k6/';
 
-/** k6 exit codes (DESIGN.md) to a run status and a short, secret-free explanation. */
+/** k6 exit codes (docs/design.md) to a run status and a short, secret-free explanation. */
 export function statusFromExitCode(code: number | null): { status: RunStatus; error: string | null } {
   switch (code) {
     case 0:
