@@ -7,11 +7,12 @@
  *
  * The walk runs in setup() so that its ProbeResult (secret-free by construction) reaches
  * handleSummary as setup data: k6 gives handleSummary no other channel from VU code. The
- * `probeWalk` iteration then asserts the walk completed; the catalog's thresholds
- * (vigil_walks_completed count==1, checks rate==1) make a walk that died mid-way exit 99.
+ * `probeWalk` iteration then asserts the verdict; the catalog's thresholds (vigil_walks_completed
+ * count==1, the verdict check rate==1) make a walk that died mid-way, or a strict walk with a
+ * blocking finding, exit 99. Spec deviations are findings in the summary, not failed checks.
  */
 import { check } from 'k6';
-import { k6Options, loadOverridesFromEnv, type ProbeResult } from './catalog/index.ts';
+import { k6Options, loadOverridesFromEnv, PROBE_VERDICT_TAG, type ProbeResult } from './catalog/index.ts';
 import { loadConfig, workloadsFromEnv } from './lib/config.ts';
 import { SYSTEM_TAGS } from './lib/options.ts';
 import { metrics } from './lib/metrics.ts';
@@ -35,8 +36,9 @@ export async function setup(): Promise<ProbeSetupData> {
   return { probe: result };
 }
 
+/** The verdict: a real client gets through (findings fail it only in strict mode). */
 export function probeWalk(data: ProbeSetupData): void {
-  check(data.probe, { 'probe walk completed every step': (p) => p.ok });
+  check(data.probe, { 'probe walk completed every step': (p) => p.ok }, PROBE_VERDICT_TAG);
 }
 
 // `k6 run --vus 1 --iterations 1` (the Synthetic Monitoring pattern) replaces options.scenarios

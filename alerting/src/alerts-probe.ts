@@ -157,6 +157,31 @@ export function probeAlerts(): AlertDef[] {
       dashboard: 'probes',
       dashboardVars: PROBE_VARS,
     },
+    {
+      // Spec deviations a real client survives (the walk passes): a ticket, never a page.
+      group: 'probe',
+      alert: 'VigilProbeSpecFindings',
+      expr: `max by (probe, target) (${selector(RUNNER_SERIES.probeFindings, { severity: 'high' })}) > 0`,
+      for: '0s',
+      labels: { severity: 'warning' },
+      summary: [
+        label('target'),
+        text(' deviates from the MCP authorization spec (high findings from probe '),
+        label('probe'),
+        text(')'),
+      ],
+      description: [
+        text('The last walk of probe '),
+        label('probe'),
+        text(' saw '),
+        value('humanize'),
+        text(
+          ' high-severity spec finding(s) against the target: real clients may still get through, stricter ones will not. The probe result lists each finding with its evidence and fix (`vigil probe`, the runner API, the Probes dashboard).',
+        ),
+      ],
+      dashboard: 'probes',
+      dashboardVars: PROBE_VARS,
+    },
     expiry('warning', TOKEN_EXPIRY_WARNING_SECONDS),
     expiry('critical', TOKEN_EXPIRY_CRITICAL_SECONDS),
     {

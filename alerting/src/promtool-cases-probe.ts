@@ -113,6 +113,28 @@ export function probeCases(): AlertCase[] {
       value: 1,
     },
     {
+      alert: 'VigilProbeSpecFindings',
+      name: 'a high finding appears, then is gone (medium ones alone stay quiet)',
+      fires: ['warning'],
+      interval: '10s',
+      inputs: [
+        {
+          series: selector(RUNNER_SERIES.probeFindings, { ...PROBE, severity: 'high' }),
+          under: { gauge: 0 },
+          breach: { gauge: 2 },
+          recover: { gauge: 0 },
+        },
+        {
+          series: selector(RUNNER_SERIES.probeFindings, { ...PROBE, severity: 'medium' }),
+          under: { gauge: 3 },
+          breach: { gauge: 3 },
+          recover: { gauge: 3 },
+        },
+      ],
+      labels: { probe: PROBE.probe, target: PROBE.target },
+      value: 2,
+    },
+    {
       alert: 'VigilProbeStale',
       name: `no result for more than ${PROBE_STALE_INTERVALS} intervals`,
       fires: ['warning'],

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config.ts';
-import { MCP_SCOPE, type PreRegisteredClient } from './config.ts';
+import { MCP_SCOPE, accessTokenAudience, type PreRegisteredClient } from './config.ts';
 import type { TargetMetrics } from './metrics.ts';
 import { statusClass } from './metrics.ts';
 import type { KeyValueStore } from './store.ts';
@@ -105,7 +105,10 @@ export function createProvider(context: AuthServerContext): Provider {
           if (!sameResource(resourceIndicator, mcpResource)) throw new errors.InvalidTarget();
           return {
             scope: config.scopes.join(' '),
-            audience: mcpResource,
+            // The JWT's `aud`. The resource indicator a client sends is still only the MCP URL
+            // (anything else is invalid_target); `tokenAudience: 'other'` only changes what the
+            // AS writes into the token, and tokens.ts's verifier accepts that audience then too.
+            audience: accessTokenAudience(variant, mcpResource),
             accessTokenTTL: config.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: keys.alg } },
@@ -113,7 +116,10 @@ export function createProvider(context: AuthServerContext): Provider {
         },
       },
     },
-    rotateRefreshToken: true,
+    // oidc-provider's own policy hook (a boolean or a function of the request): with `true` every
+    // refresh consumes the presented token and issues a new one; with `false` (refreshRotation:
+    // false) the same refresh token comes back and stays valid, public clients included.
+    rotateRefreshToken: variant.refreshRotation,
     issueRefreshToken: async (_ctx, client) =>
       variant.refreshTokens && client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
@@ -128,6 +134,9 @@ export function createProvider(context: AuthServerContext): Provider {
   provider.proxy = true;
   provider.use(observeOAuthRequests(context));
   provider.use(advertiseResourceScopes(config.scopes));
+  if (variant.metadataIssuer === 'origin') {
+    provider.use(reportIssuerInDiscovery(issuer.slice(0, issuer.length - variant.issuerPath.length)));
+  }
   return provider;
 }
 
@@ -178,6 +187,21 @@ function advertiseResourceScopes(scopes: string[]) {
     if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
       const body = ctx.body as { scopes_supported?: string[] };
       body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...scopes])];
+    }
+  };
+}
+
+/**
+ * The `metadataIssuer: 'origin'` deviation: discovery claims another issuer than the provider's.
+ * Rewritten on the way out so that only the document lies — endpoints, the `iss` of tokens and
+ * of authorization responses stay the provider's. Every AS metadata URL is served by the
+ * provider's discovery route (see metadata.ts), so this one place covers them all.
+ */
+function reportIssuerInDiscovery(reported: string) {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as { issuer?: string }).issuer = reported;
     }
   };
 }

@@ -36,6 +36,47 @@ export interface TargetVariant {
   clientIdMetadataDocuments: boolean;
   clientCredentials: boolean;
   legacySse: boolean;
+  /**
+   * Name the PRM in the 401/403 challenge (`resource_metadata`). false: the challenge carries only
+   * `error` and `scope`, clients must find the PRM at its well-known URL (allowed since 2025-06-18).
+   */
+  challengeResourceMetadata: boolean;
+  /**
+   * The `issuer` the AS metadata documents report: the real one, or the bare origin (a tenant AS
+   * at https://host/tenant1 whose metadata says https://host). 'origin' needs an issuerPath.
+   */
+  metadataIssuer: 'issuer' | 'origin';
+  /**
+   * From which MCP message a token is needed on Streamable HTTP: every one ('initialize'), or
+   * only from `tools/call` on, refused with a 401 or a 403 insufficient_scope challenge.
+   */
+  authRequiredFrom: 'initialize' | 'tools_call_401' | 'tools_call_403';
+  /** DCR answers with the requested auth method, or always makes a confidential client with this one. */
+  registrationAuthMethod: 'as_requested' | 'client_secret_basic' | 'client_secret_post';
+  /** GET /mcp: the server's SSE stream, 405 (no stream offered) or 404 (a deviation). */
+  streamGet: 'sse' | '405' | '404';
+  /**
+   * false: the MCP endpoint's 401s carry no WWW-Authenticate at all (a deviation); the PRM is
+   * still served at its well-known URLs. 403 challenges are unchanged.
+   */
+  challengeHeader: boolean;
+  /** Whether a 403 insufficient_scope challenge names the scope needed (`scope="…"`). */
+  insufficientScopeChallenge: 'with_scope' | 'without_scope';
+  /** false: a refresh returns the same refresh token again, for every client (public ones too). */
+  refreshRotation: boolean;
+  /**
+   * The `aud` of access tokens: the MCP URL, or OTHER_TOKEN_AUDIENCE (a server whose AS mints
+   * tokens for another resource and that accepts them anyway).
+   */
+  tokenAudience: 'resource' | 'other';
+}
+
+/** The audience of access tokens with `tokenAudience: 'other'`: not the MCP URL, not even its origin. */
+export const OTHER_TOKEN_AUDIENCE = 'https://elsewhere.example/api';
+
+/** The `aud` of the access tokens the AS issues for the MCP resource (read by the AS and the verifier). */
+export function accessTokenAudience(variant: TargetVariant, mcpResource: string): string {
+  return variant.tokenAudience === 'other' ? OTHER_TOKEN_AUDIENCE : mcpResource;
 }
 
 export interface UpstreamSimulation {
@@ -76,7 +117,45 @@ export const DEFAULT_VARIANT: TargetVariant = {
   clientIdMetadataDocuments: true,
   clientCredentials: true,
   legacySse: true,
+  challengeResourceMetadata: true,
+  metadataIssuer: 'issuer',
+  authRequiredFrom: 'initialize',
+  registrationAuthMethod: 'as_requested',
+  streamGet: 'sse',
+  challengeHeader: true,
+  insufficientScopeChallenge: 'with_scope',
+  refreshRotation: true,
+  tokenAudience: 'resource',
 };
+
+/** The allowed values of the variants that imitate servers in the wild, checked by resolveConfig. */
+const CHOICES: { [K in keyof TargetVariant]?: ReadonlyArray<TargetVariant[K]> } = {
+  challengeResourceMetadata: [true, false],
+  metadataIssuer: ['issuer', 'origin'],
+  authRequiredFrom: ['initialize', 'tools_call_401', 'tools_call_403'],
+  registrationAuthMethod: ['as_requested', 'client_secret_basic', 'client_secret_post'],
+  streamGet: ['sse', '405', '404'],
+  challengeHeader: [true, false],
+  insufficientScopeChallenge: ['with_scope', 'without_scope'],
+  refreshRotation: [true, false],
+  tokenAudience: ['resource', 'other'],
+};
+
+function checkVariant(variant: TargetVariant) {
+  for (const [key, allowed] of Object.entries(CHOICES) as Array<[keyof TargetVariant, unknown[]]>) {
+    const value = variant[key];
+    if (!allowed.includes(value)) {
+      const names = allowed.map((choice) => JSON.stringify(choice)).join(', ');
+      throw new Error(`variant.${key} must be one of ${names}, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (variant.metadataIssuer === 'origin' && !variant.issuerPath) {
+    throw new Error(
+      'variant.metadataIssuer "origin" needs a non-empty variant.issuerPath (e.g. "/tenant1"): ' +
+        'without one the origin is the issuer and nothing would differ',
+    );
+  }
+}
 
 export const DEFAULT_SCOPES = ['mcp:tools', 'mcp:admin'];
 /** The scope an MCP client needs for the ordinary tools. */
@@ -124,6 +203,7 @@ export function resolveConfig(options: TargetOptions = {}): ResolvedConfig {
       `variant.issuerPath must start with "/" and not end with one, got "${variant.issuerPath}"`,
     );
   }
+  checkVariant(variant);
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`port must be 0..65535, got ${port}`);

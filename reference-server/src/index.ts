@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { resolveConfig, type ResolvedConfig, type TargetOptions } from './config.ts';
+import { accessTokenAudience, resolveConfig, type ResolvedConfig, type TargetOptions } from './config.ts';
 import { createProvider } from './auth-server.ts';
 import { FaultRegistry, faultAdminRouter } from './faults.ts';
 import { HostGuard, defaultAllowedHosts } from './guards.ts';
@@ -23,6 +23,7 @@ export {
   DEFAULT_VARIANT,
   MCP_SCOPE,
   ADMIN_SCOPE,
+  OTHER_TOKEN_AUDIENCE,
   type PreRegisteredClient,
   type TargetOptions,
   type TargetVariant,
@@ -139,7 +140,8 @@ export async function startTarget(
   provider.on('server_error', (_ctx, error: Error) =>
     logger.error({ err: { message: error.message, stack: error.stack } }, 'authorization server error'),
   );
-  const verifier = createTokenVerifier(keys, issuer, mcpUrl);
+  const audience = accessTokenAudience(config.variant, mcpUrl);
+  const verifier = createTokenVerifier(keys, issuer, mcpUrl, [...new Set([mcpUrl, audience])]);
   const faults = new FaultRegistry();
   const sessions = new SessionRegistry(store, config.sessionTtlSeconds, metrics, logger);
   const tools = { config, storeKind: store.kind, startedAt: Date.now() };
@@ -161,6 +163,7 @@ export async function startTarget(
     ? attachWebSocket(server, {
         verifier,
         resourceMetadataUrl: prmUrl,
+        variant: config.variant,
         guard,
         sessions,
         faults,

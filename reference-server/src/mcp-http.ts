@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Logger } from 'pino';
+import { bearerChallenge, withChallengeVariant } from './challenges.ts';
 import { MCP_SCOPE, type ResolvedConfig } from './config.ts';
 import { INJECTED_TOOL_FAULT_MESSAGE, type FaultRegistry } from './faults.ts';
 import { instrumentTransport } from './instrument.ts';
@@ -37,15 +44,40 @@ export interface McpHttpContext {
 
 type AuthedRequest = Request & { auth?: AuthInfo };
 
+/** The context plus the SDK bearer middleware, whose 401 is also the answer to a token-less tools/call. */
+interface RouterContext extends McpHttpContext {
+  bearer: RequestHandler;
+}
+
 function authOf(req: AuthedRequest): AuthInfo {
   if (!req.auth) throw new Error('bearer middleware did not run');
   return req.auth;
 }
 
+/** What `authRequiredFrom` lets through without a token: discovery of the server, nothing that acts. */
+const TOKENLESS_METHODS = new Set(['initialize', 'tools/list', 'ping']);
+
+function servedWithoutToken(message: JsonRpcShape): boolean {
+  if (typeof message.method !== 'string') return false; // a response: only a client with a token gets requests
+  if (message.id === undefined) return message.method.startsWith('notifications/');
+  return TOKENLESS_METHODS.has(message.method);
+}
+
+/**
+ * The answer to a token-less request that needs a token under `authRequiredFrom`: the SDK
+ * middleware's own 401 (it refuses any request without an Authorization header), or a 403
+ * insufficient_scope naming the scope a token must carry.
+ */
+async function demandToken(req: AuthedRequest, res: Response, context: RouterContext) {
+  if (context.config.variant.authRequiredFrom === 'tools_call_403')
+    return insufficientScope(res, context, [MCP_SCOPE]);
+  await context.bearer(req, res, () => sendJsonRpcError(res, 401, SERVER_ERROR, 'Unauthorized'));
+}
+
 function insufficientScope(res: Response, context: McpHttpContext, needed: string[]) {
-  let challenge = `Bearer error="insufficient_scope", scope="${needed.join(' ')}"`;
-  if (context.resourceMetadataUrl) challenge += `, resource_metadata="${context.resourceMetadataUrl}"`;
-  res.set('WWW-Authenticate', challenge);
+  const { variant } = context.config;
+  const challenge = bearerChallenge(variant, 'insufficient_scope', needed, context.resourceMetadataUrl);
+  if (challenge) res.set('WWW-Authenticate', challenge);
   sendJsonRpcError(res, 403, SERVER_ERROR, `insufficient_scope: this call needs ${needed.join(' ')}`);
 }
 
@@ -58,7 +90,7 @@ function insufficientScope(res: Response, context: McpHttpContext, needed: strin
 async function preflight(
   req: AuthedRequest,
   res: Response,
-  context: McpHttpContext,
+  context: RouterContext,
 ): Promise<JsonRpcShape[] | null> {
   if (req.body === undefined) return []; // not JSON: the SDK transport answers 415/400 itself
   const messages = jsonRpcMessages(req.body);
@@ -71,7 +103,11 @@ async function preflight(
     );
     return null;
   }
-  const scopes = authOf(req).scopes;
+  if (!req.auth && !messages.every(servedWithoutToken)) {
+    await demandToken(req, res, context);
+    return null;
+  }
+  const scopes = req.auth?.scopes ?? [];
   for (const message of messages) {
     const tool = calledTool(message);
     if (!tool) continue;
@@ -100,21 +136,32 @@ function countStream(res: Response, context: McpHttpContext, transport: string) 
   res.once('close', () => context.metrics.streamingConnections.dec({ transport }));
 }
 
-export function mcpRouter(context: McpHttpContext): Router {
-  const { config } = context;
+export function mcpRouter(mcpContext: McpHttpContext): Router {
+  const { config } = mcpContext;
   const router = express.Router();
-  const bearer = requireBearerAuth({
-    verifier: context.verifier,
-    requiredScopes: [MCP_SCOPE],
-    resourceMetadataUrl: context.resourceMetadataUrl,
-  });
+  // Every 401 of /mcp, /sse and /messages (also authRequiredFrom's, via demandToken) comes from here.
+  const bearer = withChallengeVariant(
+    requireBearerAuth({
+      verifier: mcpContext.verifier,
+      requiredScopes: [MCP_SCOPE],
+      resourceMetadataUrl: mcpContext.resourceMetadataUrl,
+    }),
+    config.variant,
+  );
+  const context: RouterContext = { ...mcpContext, bearer };
+  // authRequiredFrom: a request without an Authorization header goes on unauthenticated and the
+  // handlers decide (per message on POST, per session on GET/DELETE); any token sent is checked
+  // as always, so an invalid one is still a 401. WebSocket and legacy SSE always need a token.
+  const tokenOptional = config.variant.authRequiredFrom !== 'initialize';
+  const mcpBearer: RequestHandler = (req, res, next) =>
+    tokenOptional && !req.headers.authorization ? next() : bearer(req, res, next);
   // Not strict: body-parser's strict mode refuses JSON scalars (`42`, `null`) as parse errors, but
   // they are valid JSON, and JSON-RPC wants -32600 for them (from preflight), -32700 only for bad JSON.
   const json = express.json({ limit: config.maxBodyBytes, strict: false });
 
-  router.post('/mcp', bearer, json, (req, res, next) => handlePost(req, res, context).catch(next));
-  router.get('/mcp', bearer, (req, res, next) => handleStreamOrDelete(req, res, context).catch(next));
-  router.delete('/mcp', bearer, (req, res, next) => handleStreamOrDelete(req, res, context).catch(next));
+  router.post('/mcp', mcpBearer, json, (req, res, next) => handlePost(req, res, context).catch(next));
+  router.get('/mcp', mcpBearer, (req, res, next) => handleStreamOrDelete(req, res, context).catch(next));
+  router.delete('/mcp', mcpBearer, (req, res, next) => handleStreamOrDelete(req, res, context).catch(next));
 
   if (config.variant.legacySse) {
     router.get('/sse', bearer, (req, res, next) => openLegacyStream(req, res, context).catch(next));
@@ -175,14 +222,15 @@ function claimRequestIds(transport: object, messages: JsonRpcShape[], res: Respo
   return true;
 }
 
-async function handlePost(req: AuthedRequest, res: Response, context: McpHttpContext) {
+async function handlePost(req: AuthedRequest, res: Response, context: RouterContext) {
   const messages = await preflight(req, res, context);
   if (!messages) return;
-  const auth = authOf(req);
+  const clientId = req.auth?.clientId;
   if (context.config.variant.stateless) return serveStateless(req, res, context);
   const sessionId = req.header('mcp-session-id');
   if (sessionId) {
-    const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, auth.clientId);
+    if (!req.auth && context.sessions.isBound(sessionId)) return demandToken(req, res, context);
+    const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, clientId);
     if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: re-initialize');
     if (!claimRequestIds(session.transport, messages, res)) return;
     return session.transport.handleRequest(req, res, req.body);
@@ -195,7 +243,7 @@ async function handlePost(req: AuthedRequest, res: Response, context: McpHttpCon
     sessionIdGenerator: () => randomUUID(),
     enableJsonResponse: context.config.variant.responseMode === 'json',
     onsessioninitialized: (id) =>
-      context.sessions.add(id, { transport, server, clientId: auth.clientId, label: 'streamable_http' }),
+      context.sessions.add(id, { transport, server, clientId, label: 'streamable_http' }),
   });
   transport.onclose = () => {
     if (transport.sessionId) void context.sessions.end(transport.sessionId);
@@ -220,15 +268,24 @@ async function serveStateless(req: AuthedRequest, res: Response, context: McpHtt
   await transport.handleRequest(req, res, req.body);
 }
 
-async function handleStreamOrDelete(req: AuthedRequest, res: Response, context: McpHttpContext) {
-  if (context.config.variant.stateless) {
+async function handleStreamOrDelete(req: AuthedRequest, res: Response, context: RouterContext) {
+  const { stateless, streamGet } = context.config.variant;
+  // After the token check, like any other /mcp request: these servers protect the whole endpoint.
+  if (req.method === 'GET' && streamGet === '404')
+    return sendJsonRpcError(res, 404, SERVER_ERROR, 'Not Found');
+  if (req.method === 'GET' && streamGet === '405') {
+    res.set('Allow', stateless ? 'POST' : 'POST, DELETE');
+    return sendJsonRpcError(res, 405, SERVER_ERROR, 'Method not allowed: this server offers no stream');
+  }
+  if (stateless) {
     res.set('Allow', 'POST');
     return sendJsonRpcError(res, 405, SERVER_ERROR, 'Method not allowed: this server is stateless');
   }
   const sessionId = req.header('mcp-session-id');
   if (!sessionId)
     return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
-  const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, authOf(req).clientId);
+  if (!req.auth && context.sessions.isBound(sessionId)) return demandToken(req, res, context);
+  const session = await context.sessions.use<StreamableHTTPServerTransport>(sessionId, req.auth?.clientId);
   if (!session) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found: re-initialize');
   if (req.method === 'GET') countStream(res, context, 'streamable_http');
   await session.transport.handleRequest(req, res);
@@ -246,7 +303,7 @@ async function openLegacyStream(req: AuthedRequest, res: Response, context: McpH
   instrumentTransport(transport, 'sse', context.metrics);
 }
 
-async function postLegacyMessage(req: AuthedRequest, res: Response, context: McpHttpContext) {
+async function postLegacyMessage(req: AuthedRequest, res: Response, context: RouterContext) {
   const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : undefined;
   if (!sessionId)
     return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: sessionId query parameter is required');

@@ -13,11 +13,16 @@ export interface MetadataContext {
 
 export const CUSTOM_PRM_PATH = '/prm-custom';
 
-/** The PRM URL the 401 challenge names (undefined: a 2025-03-26 server without PRM). */
+/**
+ * The PRM URL the 401/403 challenges name (undefined: a 2025-03-26 server without PRM, or one that
+ * serves its PRM at the well-known URL only). Every challenge takes it from here, so
+ * `challengeResourceMetadata` cannot miss a transport; where the PRM is served is prmPaths' business.
+ */
 export function resourceMetadataUrl({
   config,
   origin,
 }: Pick<MetadataContext, 'config' | 'origin'>): string | undefined {
+  if (!config.variant.challengeResourceMetadata) return undefined;
   switch (config.variant.prm) {
     case 'path':
       return `${origin}/.well-known/oauth-protected-resource/mcp`;

@@ -93,6 +93,10 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
     const faultPath = grantType === 'refresh_token' ? 'refresh' : 'token';
     const outcome = await context.faults.apply(faultPath);
     if (outcome.failStatus) return temporarilyUnavailable(res, outcome.failStatus);
+    if (config.variant.registrationAuthMethod !== 'as_requested') {
+      const refusal = await secretMethodMismatch(provider, params, req.headers.authorization);
+      if (refusal) return res.status(401).json({ error: 'invalid_client', error_description: refusal });
+    }
     if (grantType === 'client_credentials' && !params.get('scope')) {
       params.set('scope', defaultScope);
       req.body = Buffer.from(params.toString());
@@ -102,7 +106,12 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
 
   router.post(endpoint('/register'), jsonBody, (req, res, next) => {
     if (!Buffer.isBuffer(req.body)) return next();
-    let metadata: { redirect_uris?: unknown; scope?: unknown };
+    let metadata: {
+      redirect_uris?: unknown;
+      scope?: unknown;
+      token_endpoint_auth_method?: unknown;
+      token_endpoint_auth_signing_alg?: unknown;
+    };
     try {
       metadata = JSON.parse(req.body.toString('utf8'));
     } catch {
@@ -118,14 +127,28 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
       });
       return;
     }
+    let rewritten = false;
     // MCP clients put the resource scope (from the 401 challenge) in their metadata; oidc-provider
     // only allows OIDC scopes there and governs resource scopes per resource, so drop the others.
     if (typeof metadata.scope === 'string') {
       const kept = metadata.scope.split(' ').filter((scope) => OIDC_SCOPES.includes(scope));
       if (kept.length) metadata.scope = kept.join(' ');
       else delete metadata.scope;
-      req.body = Buffer.from(JSON.stringify(metadata));
+      rewritten = true;
     }
+    // registrationAuthMethod: imposed by rewriting the request, because oidc-provider decides
+    // whether to mint a client_secret from the requested metadata before any hook runs; its
+    // registration policies only apply to registrations with an initial access token, and
+    // extraClientMetadata.validator runs after that decision (a confidential client without a
+    // secret). The provider then stores the method and enforces it at /token like any other.
+    const imposed = config.variant.registrationAuthMethod;
+    if (imposed !== 'as_requested') {
+      metadata.token_endpoint_auth_method = imposed;
+      // Only *_jwt methods take a signing alg: one asked for private_key_jwt would be refused with basic/post.
+      delete metadata.token_endpoint_auth_signing_alg;
+      rewritten = true;
+    }
+    if (rewritten) req.body = Buffer.from(JSON.stringify(metadata));
     next();
   });
 
@@ -178,6 +201,47 @@ export function oauthRouter(context: OAuthRoutesContext): Router {
   // After the hooks: the aliases reach the provider, which then writes its URLs under the issuer path.
   if (aliased) router.all(FIXED_ENDPOINT_PATHS, underIssuerPath(provider, base));
   return router;
+}
+
+/** How a /token request presents a client secret: in the body or in a Basic header, and for which client. */
+function presentedSecret(
+  params: URLSearchParams,
+  authorization: string | undefined,
+): { method: 'client_secret_post' | 'client_secret_basic'; clientId: string | null } | undefined {
+  if (params.get('client_secret')) return { method: 'client_secret_post', clientId: params.get('client_id') };
+  const [scheme, value] = (authorization ?? '').split(' ');
+  if (scheme?.toLowerCase() !== 'basic' || !value) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  try {
+    return {
+      method: 'client_secret_basic',
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20')),
+    };
+  } catch {
+    return undefined; // malformed: oidc-provider answers it
+  }
+}
+
+/**
+ * oidc-provider accepts a secret in the body or in a Basic header for a client registered with
+ * either method. An AS that imposes its method (`registrationAuthMethod`) holds clients to it,
+ * so that a client sending its secret the other way than the registration said is caught.
+ */
+async function secretMethodMismatch(
+  provider: Provider,
+  params: URLSearchParams,
+  authorization: string | undefined,
+): Promise<string | undefined> {
+  const presented = presentedSecret(params, authorization);
+  // URL client ids are metadata documents (no secrets); looking them up would fetch the document.
+  if (!presented?.clientId || /^https?:/.test(presented.clientId)) return undefined;
+  const client = await provider.Client.find(presented.clientId).catch(() => undefined);
+  const registered = client?.clientAuthMethod;
+  if (registered !== 'client_secret_basic' && registered !== 'client_secret_post') return undefined;
+  if (registered === presented.method) return undefined;
+  return `the client is registered for ${registered}, not ${presented.method}`;
 }
 
 async function usableClientId(

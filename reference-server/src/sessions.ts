@@ -9,7 +9,8 @@ export type TransportLabel = 'streamable_http' | 'sse' | 'websocket';
 interface LocalSession<T extends Transport> {
   transport: T;
   server: McpServer;
-  clientId: string;
+  /** The OAuth client that owns the session; undefined while a session opened without a token is unbound. */
+  clientId?: string;
   label: TransportLabel;
   touchedAt: number;
 }
@@ -50,14 +51,35 @@ export class SessionRegistry {
     await this.store.set(SessionRegistry.key(sessionId), record, this.ttlSeconds);
   }
 
-  /** The live session for this id and client, extending its TTL; undefined when unknown or ended. */
-  async use<T extends Transport>(sessionId: string, clientId: string): Promise<LocalSession<T> | undefined> {
+  /** Whether the live session has an owner (a token-less request on it must then authenticate). */
+  isBound(sessionId: string): boolean {
+    return this.local.get(sessionId)?.clientId !== undefined;
+  }
+
+  /**
+   * The live session for this id and client, extending its TTL; undefined when unknown, ended or
+   * another client's. `clientId` undefined: a request without a token, which only an unbound
+   * session serves. The first client to use an unbound session becomes its owner.
+   */
+  async use<T extends Transport>(
+    sessionId: string,
+    clientId: string | undefined,
+  ): Promise<LocalSession<T> | undefined> {
     const session = this.local.get(sessionId);
-    if (!session || session.clientId !== clientId) return undefined;
-    const record = await this.store.get(SessionRegistry.key(sessionId));
+    if (!session) return undefined;
+    const binds = session.clientId === undefined && clientId !== undefined;
+    // Bound before any await: a concurrent request with another client's token must find it taken.
+    if (binds) session.clientId = clientId;
+    else if (session.clientId !== clientId) return undefined;
+    const key = SessionRegistry.key(sessionId);
+    const record = await this.store.get(key);
     if (!record) {
       await this.end(sessionId);
       return undefined;
+    }
+    if (binds) {
+      await this.store.set(key, JSON.stringify({ ...JSON.parse(record), clientId }), this.ttlSeconds);
+      session.touchedAt = Date.now();
     }
     // Sliding expiry, refreshed at most every tenth of the TTL: one store write per request is waste.
     const now = Date.now();

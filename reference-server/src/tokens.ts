@@ -32,10 +32,18 @@ export async function createSigningKeys(): Promise<SigningKeys> {
 }
 
 /**
- * Verifies the AS's JWT access tokens locally (issuer, audience = the MCP resource, expiry,
- * signature) — no introspection round trip per MCP request.
+ * Verifies the AS's JWT access tokens locally (issuer, audience, expiry, signature) — no
+ * introspection round trip per MCP request. `audiences` are the accepted `aud` values: the MCP
+ * resource, plus with `tokenAudience: 'other'` the other audience the AS then writes into its
+ * tokens (accessTokenAudience), so that a client still gets through that deviating server.
+ * `resource` (the MCP URL) is what the AuthInfo reports either way.
  */
-export function createTokenVerifier(keys: SigningKeys, issuer: string, resource: string): OAuthTokenVerifier {
+export function createTokenVerifier(
+  keys: SigningKeys,
+  issuer: string,
+  resource: string,
+  audiences: string[] = [resource],
+): OAuthTokenVerifier {
   const jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
   // Verified tokens are remembered until they expire: a signature check per MCP request is the
   // largest CPU cost of session validation. Bounded; the oldest entries go first.
@@ -56,7 +64,7 @@ export function createTokenVerifier(keys: SigningKeys, issuer: string, resource:
     try {
       const { payload } = await jwtVerify(token, jwks, {
         issuer,
-        audience: resource,
+        audience: audiences,
         algorithms: [keys.alg],
       });
       return {

@@ -7,6 +7,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import { bearerChallenge, type ChallengeVariant } from './challenges.ts';
 import { MCP_SCOPE } from './config.ts';
 import { INJECTED_TOOL_FAULT_MESSAGE, type FaultRegistry } from './faults.ts';
 import type { HostGuard } from './guards.ts';
@@ -21,6 +22,8 @@ export const WEBSOCKET_PATH = '/mcp/ws';
 export interface WebSocketContext {
   verifier: OAuthTokenVerifier;
   resourceMetadataUrl?: string;
+  /** Shapes the upgrade's 401/403 challenge like the HTTP endpoints'. */
+  variant: ChallengeVariant;
   guard: HostGuard;
   sessions: SessionRegistry;
   faults: FaultRegistry;
@@ -132,13 +135,13 @@ export function attachWebSocket(server: Server, context: WebSocketContext): WebS
       if (context.guard.refusal(req)) return refuseUpgrade(socket, '403 Forbidden');
       const auth = await authenticate(req, context);
       if (typeof auth === 'string') {
-        const metadata = context.resourceMetadataUrl
-          ? `, resource_metadata="${context.resourceMetadataUrl}"`
-          : '';
         const error = auth === 'insufficient_scope' ? 'insufficient_scope' : 'invalid_token';
-        return refuseUpgrade(socket, error === 'insufficient_scope' ? '403 Forbidden' : '401 Unauthorized', {
-          'WWW-Authenticate': `Bearer error="${error}", scope="${MCP_SCOPE}"${metadata}`,
-        });
+        const challenge = bearerChallenge(context.variant, error, [MCP_SCOPE], context.resourceMetadataUrl);
+        return refuseUpgrade(
+          socket,
+          error === 'insufficient_scope' ? '403 Forbidden' : '401 Unauthorized',
+          challenge ? { 'WWW-Authenticate': challenge } : {},
+        );
       }
       wss.handleUpgrade(req, socket, head, (ws) => void serveSocket(ws, auth, context));
     })().catch((error: Error) => {

@@ -35,6 +35,7 @@ for (let i = 0; i < 100; i++) {
     intervalSeconds: interval,
     timeoutSeconds: 5,
     enabled: true,
+    strict: 'off',
   });
   runner.probes.sync(probe);
 }

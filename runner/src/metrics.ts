@@ -4,7 +4,7 @@
  * (the target's name, never a URL) plus `step`; threshold series keep only the latest N runs.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { RUNNER_SERIES, type ProbeResult } from '@vigil/scenarios/catalog';
+import { FINDING_SEVERITIES, RUNNER_SERIES, type Finding, type ProbeResult } from '@vigil/scenarios/catalog';
 import type { RunRecord } from './store/types.ts';
 
 export interface ProbeOutcomeForMetrics {
@@ -19,6 +19,8 @@ export interface ProbeOutcomeForMetrics {
   steps: ProbeResult['steps'];
   toolsHash: string | null;
   tokenExpiresInSeconds: number | null;
+  /** Spec findings of the walk (probe_findings counts them by severity). */
+  findings: readonly Finding[];
   /** Restoring the last stored verdict at start: set the gauges, count no run, no drift. */
   restored?: boolean;
 }
@@ -84,6 +86,11 @@ export class RunnerMetrics {
     '1 while the runner cannot run the probe (reason label); 0 (reason="none") once it can',
     [...this.probeLabels, 'reason'],
   );
+  readonly probeFindings = this.gauge(
+    RUNNER_SERIES.probeFindings,
+    'spec findings of the last walk, by severity',
+    [...this.probeLabels, 'severity'],
+  );
   readonly runThresholdPassed = this.gauge(
     RUNNER_SERIES.runThresholdPassed,
     '1 when every threshold on the metric passed in the run',
@@ -125,6 +132,12 @@ export class RunnerMetrics {
     this.probeInterval.set(labels, o.intervalSeconds);
     this.probeRuns.inc(labels, o.restored ? 0 : 1);
     this.recordProbeRunnerError(o.probe, o.target, 'none');
+    // Every severity, 0 included, so "no high finding" is a value and not a missing series.
+    for (const severity of FINDING_SEVERITIES)
+      this.probeFindings.set(
+        { ...labels, severity },
+        o.findings.filter((finding) => finding.severity === severity).length,
+      );
     const key = `${o.probe}\u0000${o.target}`;
     // Step series describe the last walk only: a step it did not reach (the walk stopped earlier)
     // is dropped, so an old failure of that step cannot label today's alert or table.
@@ -163,6 +176,7 @@ export class RunnerMetrics {
     }
     this.probeRuns.remove({ probe, target });
     this.probeToolsHashChanges.remove({ probe, target });
+    for (const severity of FINDING_SEVERITIES) this.probeFindings.remove({ probe, target, severity });
     const key = `${probe}\u0000${target}`;
     const reason = this.runnerErrorReason.get(key);
     if (reason !== undefined) this.probeRunnerError.remove({ probe, target, reason });

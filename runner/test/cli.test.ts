@@ -1,9 +1,11 @@
 /** The `vigil` CLI as a CI pipeline calls it (the k6 test double stands in for k6). */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FINDING_TEXT } from '@vigil/scenarios/catalog/findings-text.ts';
 import { describe, expect, it } from 'vitest';
+import { sarifErrors } from './sarif-schema.ts';
 import { FIXTURE_SCENARIOS, K6_DOUBLE, tempDir } from './support/test-runner.ts';
 
 const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
@@ -217,5 +219,205 @@ describe('vigil probe and scenarios', () => {
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').sort()).toEqual([...paths].sort());
+  });
+});
+
+describe('vigil probe: spec findings', () => {
+  const TARGET = 'http://127.0.0.1:9/mcp';
+  const FINDINGS = { K6_TEST_DOUBLE_MODE: 'probe-findings' };
+  const ISSUER = FINDING_TEXT.AS_ISSUER_MISMATCH;
+  const NO_PRM = FINDING_TEXT.WWW_AUTHENTICATE_NO_RESOURCE_METADATA;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Json = any;
+
+  it('prints the findings after the step table, high first, with evidence and fix; exit 0 by default', async () => {
+    const out = join(tempDir(), 'p');
+    const res = await vigil(['probe', '--target', TARGET, '--out', out], FINDINGS);
+    expect(res.code, res.stderr).toBe(0);
+    const lines = res.stdout.split('\n');
+    const lastStep = lines.findIndex((l) => l.startsWith('| refresh | ok |'));
+    const header = lines.indexOf('spec findings: 2 (1 high, 1 info)');
+    const high = lines.findIndex((l) => l.startsWith('high   AS_ISSUER_MISMATCH at discovery: '));
+    const info = lines.findIndex((l) =>
+      l.startsWith('info   WWW_AUTHENTICATE_NO_RESOURCE_METADATA at discovery: '),
+    );
+    expect(lastStep).toBeGreaterThan(0);
+    expect([lastStep < header, header < high, high < info]).toEqual([true, true, true]);
+    expect(lines[high]).toBe(
+      `high   AS_ISSUER_MISMATCH at discovery: ${ISSUER.title} [authorizationServer=http://127.0.0.1:1/tenant1 document=rfc8414 field=issuer metadataIssuer=http://127.0.0.1:1]`,
+    );
+    expect(lines[high + 1]).toMatch(/^ {7}fix: Make the metadata's `issuer` exactly/);
+    expect(lines[info]).toContain(`${NO_PRM.title} [found=well-known header=www-authenticate status=401]`);
+    expect(res.stdout).toContain(`       spec: ${ISSUER.spec.name}, ${ISSUER.spec.url}`);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain(
+      '<testcase classname="vigil.probe.findings" name="AS_ISSUER_MISMATCH"><system-out>',
+    );
+    expect(junit).not.toContain('<failure');
+    const none = await vigil(['probe', '--target', TARGET, '--out', out, '--fail-on', 'none'], FINDINGS);
+    expect(none.code, none.stderr).toBe(0);
+    const clean = await vigil([
+      'probe',
+      '--target',
+      TARGET,
+      '--out',
+      join(tempDir(), 'p'),
+      '--fail-on',
+      'info',
+    ]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('no spec findings');
+  });
+
+  it('--fail-on: exit 1 when a finding is that severe or worse, though the walk passed', async () => {
+    const out = join(tempDir(), 'p');
+    const high = await vigil(['probe', '--target', TARGET, '--out', out, '--fail-on', 'high'], FINDINGS);
+    expect(high.code, high.stderr).toBe(1);
+    expect(high.stdout).toContain('--fail-on high: 1 finding at or above high');
+    expect(high.stdout).toMatch(/^passed — reports in /m);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).probe.ok).toBe(true);
+    const json = await vigil(
+      ['probe', '--target', TARGET, '--out', out, '--fail-on', 'medium', '--json'],
+      FINDINGS,
+    );
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).summary.probe.findings).toHaveLength(2);
+  });
+
+  it('--strict puts STRICT on the k6 command line; the walk then fails on the findings', async () => {
+    const record = join(tempDir(), 'record.jsonl');
+    const strict = await vigil(
+      ['probe', '--target', TARGET, '--out', join(tempDir(), 'p'), '--strict', 'high'],
+      {
+        ...FINDINGS,
+        K6_TEST_DOUBLE_RECORD: record,
+      },
+    );
+    const plain = await vigil(['probe', '--target', TARGET, '--out', join(tempDir(), 'p')], {
+      ...FINDINGS,
+      K6_TEST_DOUBLE_RECORD: record,
+    });
+    const [withStrict, without] = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; env: Record<string, string> });
+    const argv = withStrict!.argv;
+    expect(argv[argv.indexOf('STRICT=high') - 1]).toBe('-e');
+    expect(without!.env).not.toHaveProperty('STRICT');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('| discovery | FAILED | 10 | strict_finding: AS_ISSUER_MISMATCH |');
+    expect(strict.stdout).toContain('strict: high or worse fail the walk');
+    expect(plain.code).toBe(0);
+  });
+
+  it('bad --fail-on and --strict values are usage errors (exit 2) naming the choices', async () => {
+    for (const [flag, value] of [
+      ['--fail-on', 'bogus'],
+      ['--fail-on', 'true'],
+      ['--strict', 'bogus'],
+      ['--strict', 'none'],
+    ] as const) {
+      const out = join(tempDir(), 'p');
+      const res = await vigil(['probe', '--target', TARGET, '--out', out, flag, value], FINDINGS);
+      expect(res.code, `${flag} ${value}`).toBe(2);
+      expect(res.stderr).toContain(flag);
+      expect(res.stderr).toContain(
+        flag === '--strict' ? 'true, info, low, medium, high' : 'none, info, low, medium, high',
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it('report.md, junit.xml and --sarif carry the findings; nothing secret from the run gets in', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'p');
+    const sarifFile = join(dir, 'sarif', 'vigil.sarif');
+    const target = `${TARGET}?api_key=query-secret-77#frag-secret`;
+    const res = await vigil(
+      [
+        'probe',
+        '--target',
+        target,
+        '--client-id',
+        'c1',
+        '--out',
+        out,
+        '--fail-on',
+        'medium',
+        '--sarif',
+        sarifFile,
+      ],
+      { ...FINDINGS, CLIENT_SECRET: SECRET },
+    );
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stdout).toContain(`SARIF in ${sarifFile}`);
+
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain(
+      '## Spec findings\n\n| severity | code | step | title | evidence | fix | spec |',
+    );
+    const rows = report.split('\n').filter((l) => /^\| (high|medium|low|info) \|/.test(l));
+    expect(rows).toEqual([
+      `| high | AS_ISSUER_MISMATCH | discovery | ${ISSUER.title.replace(/\|/g, '\\|')} | authorizationServer=http://127.0.0.1:1/tenant1 document=rfc8414 field=issuer metadataIssuer=http://127.0.0.1:1 | ${ISSUER.fix} | [${ISSUER.spec.name}](${ISSUER.spec.url}) |`,
+      `| info | WWW_AUTHENTICATE_NO_RESOURCE_METADATA | discovery | ${NO_PRM.title} | found=well-known header=www-authenticate status=401 | ${NO_PRM.fix} | [${NO_PRM.spec.name}](${NO_PRM.spec.url}) |`,
+    ]);
+    expect(report).toContain('`--fail-on medium`: **1** finding at or above medium fails the run (exit 1).');
+
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    const cases = [
+      ...junit.matchAll(/<testcase classname="vigil\.probe\.findings" name="([^"]+)">(<failure)?/g),
+    ];
+    expect(cases.map((m) => [m[1], Boolean(m[2])])).toEqual([
+      ['AS_ISSUER_MISMATCH', true],
+      ['WWW_AUTHENTICATE_NO_RESOURCE_METADATA', false],
+    ]);
+    expect(junit).toContain('<testsuite name="vigil.probe.findings" tests="2" failures="1"');
+
+    const sarif: Json = JSON.parse(readFileSync(sarifFile, 'utf8'));
+    expect(sarifErrors(sarif)).toEqual([]);
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe('Vigil probe');
+    expect(run.tool.driver.rules.map((r: Json) => [r.id, r.defaultConfiguration.level, r.helpUri])).toEqual([
+      ['AS_ISSUER_MISMATCH', 'error', ISSUER.spec.url],
+      ['WWW_AUTHENTICATE_NO_RESOURCE_METADATA', 'note', NO_PRM.spec.url],
+    ]);
+    expect(
+      run.results.map((r: Json) => [
+        r.ruleId,
+        r.level,
+        r.locations[0].physicalLocation.artifactLocation.uri,
+        r.locations[0].logicalLocations[0].name,
+      ]),
+    ).toEqual([
+      ['AS_ISSUER_MISMATCH', 'error', TARGET, 'discovery'],
+      ['WWW_AUTHENTICATE_NO_RESOURCE_METADATA', 'note', TARGET, 'discovery'],
+    ]);
+    expect(run.results[0].properties.evidence).toEqual({
+      field: 'issuer',
+      metadataIssuer: 'http://127.0.0.1:1',
+      authorizationServer: 'http://127.0.0.1:1/tenant1',
+      document: 'rfc8414',
+    });
+    expect(run.invocations[0].executionSuccessful).toBe(true);
+    // The validation can fail: a level outside the schema's enum is refused.
+    const broken = structuredClone(sarif);
+    broken.runs[0].results[0].level = 'bogus';
+    expect(sarifErrors(broken).length).toBeGreaterThan(0);
+
+    // The double echoes CLIENT_SECRET on stdout (→ k6.log) and the target carries a key in its query.
+    const files = readdirSync(out).map((f) => join(out, f));
+    expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual([
+      'junit.xml',
+      'k6.log',
+      'report.md',
+      'summary.json',
+    ]);
+    for (const file of [...files, sarifFile]) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of [SECRET, 'query-secret-77', 'frag-secret'])
+        expect(text, file).not.toContain(secret);
+    }
+    for (const text of [res.stdout, res.stderr])
+      for (const secret of [SECRET, 'query-secret-77', 'frag-secret']) expect(text).not.toContain(secret);
   });
 });

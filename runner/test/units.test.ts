@@ -57,6 +57,7 @@ describe('store', () => {
       toolsHash: null,
       tokenExpiresInSeconds: null,
       runnerError: null,
+      findings: [],
     });
     const pruned = store.prune(new Date('2020-01-01'));
     expect(pruned).toEqual({ runs: ['old'], probeResults: 1 });
@@ -150,6 +151,7 @@ describe('metrics', () => {
       steps: [],
       toolsHash,
       tokenExpiresInSeconds: null,
+      findings: [],
     });
     for (const h of ['a', 'a', 'b', 'b', 'c']) metrics.recordProbe(walk(h));
     expect(await metrics.registry.metrics()).toContain(
@@ -169,6 +171,7 @@ describe('metrics', () => {
       steps: steps.map((s) => ({ ...s, durationMs: 5 })),
       toolsHash: null,
       tokenExpiresInSeconds: null,
+      findings: [],
     });
     metrics.recordProbe(
       walk([

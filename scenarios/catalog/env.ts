@@ -63,6 +63,12 @@ export const SCENARIO_ENV: readonly EnvVar[] = [
   },
   { name: 'SSE_URL', description: 'legacy HTTP+SSE endpoint', default: '<origin>/sse' },
   {
+    name: 'STRICT',
+    description:
+      'probe: findings of this severity or worse fail the walk (true = high; or info, low, medium, high); by default findings never fail it',
+    default: 'false',
+  },
+  {
     name: 'ALLOWED_HOSTS',
     description:
       'comma-separated hosts the script may send requests to (exact, *.example.com or *); a URL a server points to elsewhere fails its step with host_not_allowed before any request is sent',

@@ -17,3 +17,4 @@ export * from './promql.ts';
 export * from './protocol.ts';
 export * from './hosts.ts';
 export * from './k6.ts';
+export * from './findings.ts';

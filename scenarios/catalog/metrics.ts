@@ -170,6 +170,8 @@ export const REASONS = [
   'check_failed',
   /** A server pointed the script at a host outside the run's ALLOWED_HOSTS, or k6 refused it. */
   'host_not_allowed',
+  /** Strict mode: the step saw a finding at or above the strict severity (catalog findings.ts). */
+  'strict_finding',
   'exception',
 ] as const;
 export type Reason = (typeof REASONS)[number];
@@ -195,6 +197,8 @@ export const RUNNER_SERIES = {
    * secrets it cannot open, a refused URL. Kept apart from probe_success, which is the target's.
    */
   probeRunnerError: 'probe_runner_error',
+  /** Spec findings of each probe's last walk, by `severity` (every severity, 0 when none). */
+  probeFindings: 'probe_findings',
   runThresholdPassed: 'vigil_run_threshold_passed',
   runsActive: 'vigil_runs_active',
 } as const;

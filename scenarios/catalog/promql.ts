@@ -207,6 +207,11 @@ export function probeRunnerError(matchers: Matchers = {}): string {
   return `max by (probe, target, reason) (${selector(RUNNER_SERIES.probeRunnerError, matchers)})`;
 }
 
+/** Spec findings of each probe's last walk, by severity (0 when none of that severity). */
+export function probeFindings(matchers: Matchers = {}): string {
+  return `max by (probe, target, severity) (${selector(RUNNER_SERIES.probeFindings, matchers)})`;
+}
+
 /** Per-step result of each probe's last run. */
 export function probeStepSuccess(matchers: Matchers = {}): string {
   return selector(RUNNER_SERIES.probeStepSuccess, matchers);

@@ -4,6 +4,7 @@
  * walk. The runner, the CLI reports (and the planned Grafana app) read this shape; nothing in it may carry a secret
  * (k6's `setup_data` is never copied in).
  */
+import type { Finding, FindingSeverity } from './findings.ts';
 import type { Reason, Step } from './metrics.ts';
 import type { Profile } from './workloads.ts';
 import type { ScenarioId } from './scenarios.ts';
@@ -41,6 +42,10 @@ export interface ComplianceCheck {
 }
 
 export interface ProbeResult {
+  /**
+   * The verdict: can a real client get through? Findings do not change it, except blocking ones
+   * (strict mode), which fail the step they were seen in.
+   */
   ok: boolean;
   /** The step where the walk stopped, when it did not complete. */
   failedStep?: Step;
@@ -51,6 +56,10 @@ export interface ProbeResult {
   toolCount?: number;
   /** Seconds until the access token obtained by the walk expires (`expires_in`). */
   tokenExpiresInSeconds?: number;
+  /** Every deviation from the spec the walk saw (absent in summaries older than findings). */
+  findings?: Finding[];
+  /** Strict mode's severity: findings of it or worse failed the walk (absent: not strict). */
+  strict?: FindingSeverity;
 }
 
 export interface ThresholdResult {

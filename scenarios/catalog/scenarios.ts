@@ -101,6 +101,17 @@ export interface ScenarioDef {
   parameters: readonly Parameter[];
 }
 
+/** Strict mode of the probe: findings of this severity or worse fail the walk (findings.ts). */
+export const STRICT_PARAMETER: Parameter = {
+  key: 'strict',
+  env: 'STRICT',
+  type: 'string',
+  description:
+    'fail the walk on spec findings of this severity or worse: true (= high), info, low, medium, high; false never',
+  default: 'false',
+  pattern: '^(true|false|info|low|medium|high)$',
+};
+
 function define(def: Omit<ScenarioDef, 'flows'>): ScenarioDef {
   return { ...def, flows: [...new Set(def.workloads.map((id) => WORKLOADS[id].flow))] };
 }
@@ -145,7 +156,7 @@ export const SCENARIOS: Record<ScenarioId, ScenarioDef> = {
     script: 'probe.ts',
     kind: 'probe',
     workloads: ['probe_walk'],
-    parameters: [...TOOL_PARAMETERS],
+    parameters: [...TOOL_PARAMETERS, STRICT_PARAMETER],
   }),
 };
 

@@ -11,6 +11,10 @@ import { SUMMARY_TREND_STATS, type ErrorBreakdown } from './results.ts';
 import { SLOS, type Slo } from './slos.ts';
 import { WORKLOADS, type Profile, type WorkloadId, PROFILES } from './workloads.ts';
 
+/** The tag of the probe's verdict check, and the sub-metric its threshold is on. */
+export const PROBE_VERDICT_TAG = { verdict: 'walk' } as const;
+export const PROBE_VERDICT_THRESHOLD_METRIC = 'checks{verdict:walk}';
+
 export type Threshold = string | { threshold: string; abortOnFail: boolean; delayAbortEval?: string };
 
 /** A run whose OAuth or MCP calls mostly fail is pointless past a minute: abort it (load profiles). */
@@ -77,8 +81,10 @@ export function thresholdsFor(
     }
   }
   if (SCENARIOS[scenarioId].kind === 'probe') {
-    // An exception inside an iteration does not fail a k6 run: the probe must count its completed walk.
-    add({ [K6_METRICS.walksCompleted.name]: ['count==1'], checks: ['rate==1'] });
+    // An exception inside an iteration does not fail a k6 run: the probe must count its completed
+    // walk. Its verdict is one check (tagged so), not every check: compliance checks are findings,
+    // which fail a walk only in strict mode (then through the verdict).
+    add({ [K6_METRICS.walksCompleted.name]: ['count==1'], [PROBE_VERDICT_THRESHOLD_METRIC]: ['rate==1'] });
   }
   return result;
 }

@@ -3,6 +3,7 @@
  * secret ones taken from `k6/secrets` when a secret source is configured, else from `__ENV`.
  */
 import secrets from 'k6/secrets';
+import { strictSeverity, type FindingSeverity } from '../catalog/findings.ts';
 import { SCENARIOS, type ScenarioId } from '../catalog/index.ts';
 import { parseUrl } from './url.ts';
 
@@ -34,6 +35,8 @@ export interface Config {
   wsUrl?: string;
   /** Legacy HTTP+SSE endpoint (SSE_URL); default `<origin>/sse`. */
   sseUrl?: string;
+  /** STRICT: findings of this severity or worse fail the probe walk (undefined: none do). */
+  strict?: FindingSeverity;
 }
 
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8976/callback';
@@ -95,6 +98,9 @@ export function readConfig(env: Record<string, string | undefined> = __ENV): Con
   if (!parseUrl(redirectUri)) throw new ConfigError('REDIRECT_URI', 'must be an absolute URL');
   const profile = nonEmpty(env.PROFILE) ?? 'smoke';
   const hold = Number(env.STREAM_HOLD_SECONDS);
+  const strict = strictSeverity(env.STRICT);
+  if (strict === 'invalid')
+    throw new ConfigError('STRICT', 'must be true, false or a severity: info, low, medium, high');
   return {
     mcpUrl,
     profile,
@@ -116,6 +122,7 @@ export function readConfig(env: Record<string, string | undefined> = __ENV): Con
     streamHoldSeconds: Number.isFinite(hold) && hold > 0 ? hold : defaultHoldSeconds(profile),
     wsUrl: nonEmpty(env.WS_URL),
     sseUrl: nonEmpty(env.SSE_URL),
+    strict,
   };
 }
 

@@ -5,7 +5,7 @@
  * 2025-03-26 servers have no PRM: AS metadata at the MCP origin, else the fixed endpoints.
  */
 import type { Step } from '../catalog/index.ts';
-import { COMPLIANCE, type Compliance } from './compliance.ts';
+import { COMPLIANCE, urlEvidence, type Compliance } from './compliance.ts';
 import { describeResponse, fail, reasonForResponse, safeJson, type AnyResponse } from './failures.ts';
 import { header, send } from './http.ts';
 import { mcpHeaders, INITIALIZE_REQUEST } from './mcp-protocol.ts';
@@ -44,20 +44,39 @@ export interface Discovery {
   as: AuthServerMetadata;
   /** Scope to ask for: SCOPE, else the 401 challenge's scope, else PRM scopes_supported. */
   scope?: string;
+  /** PRM `scopes_supported`: what a step-up asks for when a 403 names no scope. */
+  scopesSupported?: string;
 }
 
-/** POSTs `initialize` without a token: a protected server answers 401 with a Bearer challenge. */
-export function challenge(mcpUrl: string, compliance: Compliance): BearerChallenge | undefined {
+/** The server's answer to a request without a token: a challenge (401/403), or served anyway (2xx). */
+export type Opening =
+  { kind: 'challenge'; status: number; bearer?: BearerChallenge } | { kind: 'open'; res: AnyResponse };
+
+/**
+ * POSTs `initialize` without a token. A protected server answers 401 with a Bearer challenge;
+ * some serve `initialize` (and more) without one and ask for authorization only later.
+ */
+export function openUnauthenticated(mcpUrl: string, compliance: Compliance): Opening {
   const res = send('POST', mcpUrl, JSON.stringify(INITIALIZE_REQUEST), {
     name: 'POST {mcp} (no token)',
     step: STEP,
     headers: mcpHeaders({}),
   });
-  if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res));
-  compliance.record(COMPLIANCE.unauthenticated401, res.status === 401);
-  if (res.status !== 401)
-    fail(STEP, 'unexpected_status', `unauthenticated initialize: ${describeResponse(res)} (expected 401)`);
-  return parseBearerChallenge(header(res, 'WWW-Authenticate'));
+  if (res.status === 0) fail(STEP, reasonForResponse(res), describeResponse(res), 0);
+  compliance.record(COMPLIANCE.unauthenticated401, res.status === 401, { status: res.status });
+  if (res.status === 401 || res.status === 403)
+    return {
+      kind: 'challenge',
+      status: res.status,
+      bearer: parseBearerChallenge(header(res, 'WWW-Authenticate')),
+    };
+  if (res.status >= 200 && res.status < 300) return { kind: 'open', res };
+  return fail(
+    STEP,
+    'unexpected_status',
+    `unauthenticated initialize: ${describeResponse(res)} (expected 401)`,
+    res.status,
+  );
 }
 
 function getJson(url: string, name: string): { res: AnyResponse; body: unknown } {
@@ -92,6 +111,7 @@ function sameIssuer(a: string | undefined, b: string): boolean {
 
 function fetchAsMetadata(
   issuer: string,
+  compliance: Compliance,
 ): { as: AuthServerMetadata; source: 'rfc8414' | 'openid' } | undefined {
   for (const candidate of asMetadataCandidates(issuer)) {
     const template =
@@ -105,12 +125,14 @@ function fetchAsMetadata(
     const as = body as unknown as AuthServerMetadata;
     if (typeof as.token_endpoint !== 'string')
       fail(STEP, 'invalid_metadata', `${candidate.source} metadata has no token_endpoint`);
-    if (!sameIssuer(as.issuer, issuer))
-      fail(
-        STEP,
-        'invalid_metadata',
-        `${candidate.source} metadata issuer does not match the authorization server`,
-      );
+    // RFC 8414 §3.3 says to reject a mismatch; the common MCP clients use the metadata anyway, so the
+    // walk does too (a real client gets through) and reports it (strict mode makes it fail).
+    compliance.record(COMPLIANCE.issuerMatches, sameIssuer(as.issuer, issuer), {
+      field: 'issuer',
+      metadataIssuer: urlEvidence(typeof as.issuer === 'string' ? as.issuer : undefined),
+      authorizationServer: urlEvidence(issuer),
+      document: candidate.source,
+    });
     return { as, source: candidate.source };
   }
   return undefined;
@@ -144,21 +166,45 @@ export interface DiscoverOptions {
   needsPkce: boolean;
 }
 
-/** The whole discovery step. Stops (throws) on a PRM resource mismatch before any token exists. */
-export function discover(options: DiscoverOptions, compliance: Compliance): Discovery {
+/**
+ * The whole discovery step. `opening` is the server's answer to a request without a token (the
+ * probe sends it first, or it is the challenge of a later call); without one it is sent here. A
+ * server that answers without a token gets a finding, and discovery goes on from the well-known
+ * URLs. Stops (throws) on a PRM resource mismatch before any token exists.
+ */
+export function discover(options: DiscoverOptions, compliance: Compliance, opening?: Opening): Discovery {
   const { mcpUrl } = options;
-  const bearer = challenge(mcpUrl, compliance);
+  const opened = opening ?? openUnauthenticated(mcpUrl, compliance);
+  const challenged = opened.kind === 'challenge';
+  const bearer = challenged ? opened.bearer : undefined;
+  if (challenged && opened.status === 401)
+    compliance.record(COMPLIANCE.bearerChallenge, bearer !== undefined, {
+      status: 401,
+      header: 'WWW-Authenticate',
+    });
   const prm = fetchPrm(mcpUrl, bearer?.resourceMetadata);
   const origin = (parseUrl(mcpUrl) as NonNullable<ReturnType<typeof parseUrl>>).origin;
+  compliance.record(COMPLIANCE.prmPresent, prm !== undefined, {
+    looked: 'WWW-Authenticate and well-known URLs',
+  });
 
   let issuer = origin;
   let authRevision: Discovery['authRevision'] = '2025-03-26';
   let resource = mcpUrl;
   if (prm) {
     authRevision = '2025-06-18';
-    compliance.record(COMPLIANCE.resourceMetadata, bearer?.resourceMetadata !== undefined);
+    if (bearer)
+      compliance.record(COMPLIANCE.resourceMetadata, bearer.resourceMetadata !== undefined, {
+        header: 'WWW-Authenticate',
+        missing: 'resource_metadata',
+        foundAt: 'well-known URL',
+      });
     const matches = typeof prm.resource === 'string' && resourceCovers(prm.resource, mcpUrl);
-    compliance.record(COMPLIANCE.resourceMatches, matches);
+    compliance.record(COMPLIANCE.resourceMatches, matches, {
+      field: 'resource',
+      prmResource: urlEvidence(typeof prm.resource === 'string' ? prm.resource : undefined),
+      mcpUrl: urlEvidence(mcpUrl),
+    });
     if (!matches)
       fail(STEP, 'resource_mismatch', 'PRM resource does not cover the MCP URL; no token will be sent');
     resource = prm.resource as string;
@@ -168,13 +214,17 @@ export function discover(options: DiscoverOptions, compliance: Compliance): Disc
     issuer = first;
   }
 
-  const found = fetchAsMetadata(issuer);
+  const found = fetchAsMetadata(issuer, compliance);
   if (!found && prm)
     fail(STEP, 'invalid_metadata', 'no RFC 8414 or OpenID metadata for the authorization server');
+  if (!found)
+    compliance.record(COMPLIANCE.asMetadataPresent, false, {
+      fallback: '/authorize, /token, /register on the MCP origin',
+    });
   const as = found?.as ?? fixedEndpoints(origin);
   if (found && options.needsPkce) {
     const s256 = (as.code_challenge_methods_supported ?? []).includes('S256');
-    compliance.record(COMPLIANCE.s256Advertised, s256);
+    compliance.record(COMPLIANCE.s256Advertised, s256, { field: 'code_challenge_methods_supported' });
     if (!s256) fail(STEP, 'pkce_unsupported', 'authorization server does not advertise PKCE S256');
   }
   if (options.needsPkce && typeof as.authorization_endpoint !== 'string')
@@ -186,5 +236,6 @@ export function discover(options: DiscoverOptions, compliance: Compliance): Disc
     issuer,
     as,
     scope: chooseScope(options.scope, bearer, prm),
+    scopesSupported: prm?.scopes_supported?.join(' ') || undefined,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { REASONS, type Reason, type Step } from '../catalog/index.ts';
+import type { BearerChallenge } from './www-authenticate.ts';
 
 export type AnyResponse = RefinedResponse<ResponseType | undefined>;
 
@@ -130,12 +131,21 @@ export function classifyThrown(step: Step, thrown: unknown): StepFailure {
   return new StepFailure(step, 'exception', `unexpected ${name}`);
 }
 
-/** 403 insufficient_scope: carries the scope the server asked for, for a bounded step-up. */
-export class InsufficientScope extends StepFailure {
-  readonly requiredScope?: string;
-  constructor(step: Step, requiredScope: string | undefined, detail: string) {
-    super(step, 'insufficient_scope', detail, 403);
-    this.name = 'InsufficientScope';
-    this.requiredScope = requiredScope;
+/**
+ * The MCP server asked for (more) authorization: 401 (no or an invalid token) or 403
+ * `insufficient_scope`. Carries the server's Bearer challenge, so the walk can discover where to
+ * authorize and with which scope, and retry — a bounded number of times.
+ */
+export class AuthChallenge extends StepFailure {
+  readonly challenge?: BearerChallenge;
+  constructor(step: Step, status: 401 | 403, challenge: BearerChallenge | undefined, detail: string) {
+    super(step, status === 401 ? 'invalid_token' : 'insufficient_scope', detail, status);
+    this.name = 'AuthChallenge';
+    this.challenge = challenge;
+  }
+
+  /** The scope the server named (403 insufficient_scope's `scope`, or a 401's). */
+  get requiredScope(): string | undefined {
+    return this.challenge?.scope;
   }
 }

@@ -7,7 +7,7 @@ import http from 'k6/http';
 import type { Config } from './config.ts';
 import type { Discovery } from './discovery.ts';
 import { authorize } from './authorize.ts';
-import { InsufficientScope } from './failures.ts';
+import { AuthChallenge } from './failures.ts';
 import { createPkce, randomToken } from './pkce.ts';
 import type { Client } from './registration.ts';
 import { clientCredentials, exchangeCode, type TokenResponse } from './token.ts';
@@ -18,7 +18,10 @@ export interface FlowContext {
   client: Client;
 }
 
-/** Step-ups tried before a 403 insufficient_scope is reported as a failure. */
+/**
+ * Authorizations made to answer a refused MCP call (403 insufficient_scope; in the probe also a
+ * 401), beyond the first: a server that keeps refusing fails the step instead of looping.
+ */
 export const MAX_STEP_UPS = 2;
 
 /** Authorization step only (authorization_code): the code and the PKCE verifier to redeem it. */
@@ -66,7 +69,7 @@ export async function withStepUp<T>(
     try {
       return action(state.accessToken);
     } catch (error) {
-      if (!(error instanceof InsufficientScope) || attempt >= MAX_STEP_UPS) throw error;
+      if (!(error instanceof AuthChallenge) || error.status !== 403 || attempt >= MAX_STEP_UPS) throw error;
       const wider = unionScopes(state.scope, error.requiredScope);
       if (wider === state.scope) throw error;
       state.scope = wider;

@@ -5,17 +5,12 @@
  */
 import type { Step } from '../catalog/index.ts';
 import { COMPLIANCE, type Compliance } from './compliance.ts';
-import {
-  describeResponse,
-  fail,
-  InsufficientScope,
-  reasonForResponse,
-  type AnyResponse,
-} from './failures.ts';
+import { AuthChallenge, describeResponse, fail, reasonForResponse, type AnyResponse } from './failures.ts';
 import { header, send } from './http.ts';
 import {
   CLIENT_INFO,
   CLIENT_PROTOCOL_VERSION,
+  INITIALIZE_REQUEST,
   mcpHeaders,
   messagesFromBody,
   type JsonRpcMessage,
@@ -49,15 +44,24 @@ function headersFor(session: McpSession): Record<string, string> {
   });
 }
 
-/** Turns an HTTP error answer of the MCP endpoint into a classified failure. */
+/**
+ * Turns an HTTP error answer of the MCP endpoint into a classified failure. 401 and 403 are the
+ * server asking for (more) authorization: an AuthChallenge the walk may answer and retry.
+ */
 function failForStatus(step: Step, session: McpSession, res: AnyResponse, compliance?: Compliance): never {
-  if (res.status === 403) {
+  if (res.status === 401 || res.status === 403) {
     const bearer = parseBearerChallenge(header(res, 'WWW-Authenticate'));
-    compliance?.record(
-      COMPLIANCE.insufficientScope,
-      bearer?.error === 'insufficient_scope' && !!bearer.scope,
-    );
-    throw new InsufficientScope(step, bearer?.scope, `HTTP 403 ${bearer?.error ?? ''}`.trim());
+    if (res.status === 403)
+      compliance?.record(
+        COMPLIANCE.insufficientScope,
+        bearer?.error === 'insufficient_scope' && !!bearer.scope,
+        {
+          status: 403,
+          error: bearer?.error ?? 'none',
+          scopeNamed: Boolean(bearer?.scope),
+        },
+      );
+    throw new AuthChallenge(step, res.status, bearer, `HTTP ${res.status} ${bearer?.error ?? ''}`.trim());
   }
   if (res.status === 404 && session.sessionId)
     fail(step, 'session_expired', 'HTTP 404 for the session (ended by the server)', res.status);
@@ -102,6 +106,17 @@ export function notify(session: McpSession, step: Step, method: string): AnyResp
   return res;
 }
 
+/** Keeps the session id (if any) and protocol version of an initialize answer, then notifies. */
+function established(session: McpSession, message: JsonRpcMessage, res: AnyResponse): McpSession {
+  const result = (message.result ?? {}) as { protocolVersion?: unknown };
+  if (typeof result.protocolVersion !== 'string')
+    fail('initialize', 'parse_error', 'initialize result has no protocolVersion');
+  session.sessionId = header(res, 'Mcp-Session-Id') || undefined;
+  session.protocolVersion = result.protocolVersion;
+  notify(session, 'initialize', 'notifications/initialized');
+  return session;
+}
+
 /** initialize + notifications/initialized. The session id (if any) and protocol version are kept. */
 export function initialize(url: string, token: string, compliance?: Compliance): McpSession {
   const session: McpSession = { url, token, nextId: 1 };
@@ -112,13 +127,23 @@ export function initialize(url: string, token: string, compliance?: Compliance):
     { protocolVersion: CLIENT_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
     compliance,
   );
-  const result = (message.result ?? {}) as { protocolVersion?: unknown };
-  if (typeof result.protocolVersion !== 'string')
-    fail('initialize', 'parse_error', 'initialize result has no protocolVersion');
-  session.sessionId = header(res, 'Mcp-Session-Id') || undefined;
-  session.protocolVersion = result.protocolVersion;
-  notify(session, 'initialize', 'notifications/initialized');
-  return session;
+  return established(session, message, res);
+}
+
+/**
+ * The session of an `initialize` the server answered without a token (INITIALIZE_REQUEST, id 0):
+ * a server that asks for authorization only later.
+ */
+export function openedSession(url: string, res: AnyResponse): McpSession {
+  const session: McpSession = { url, token: '', nextId: 1 };
+  const messages = messagesFromBody(
+    header(res, 'Content-Type'),
+    typeof res.body === 'string' ? res.body : '',
+  );
+  const message = messages?.find((m) => m.id === INITIALIZE_REQUEST.id);
+  if (!message) fail('initialize', 'parse_error', 'no initialize response in the unauthenticated answer');
+  if (message.error) fail('initialize', 'jsonrpc_error', `initialize: JSON-RPC error ${message.error.code}`);
+  return established(session, message, res);
 }
 
 export function listTools(session: McpSession, compliance?: Compliance): Tool[] {

@@ -7,6 +7,7 @@ import type { Step } from '../catalog/index.ts';
 import type { Config, TokenAuth } from './config.ts';
 import type { Discovery } from './discovery.ts';
 import { describeResponse, fail, reasonForResponse, safeJson } from './failures.ts';
+import { COMPLIANCE, type Compliance } from './compliance.ts';
 import { JSON_TYPE, send } from './http.ts';
 
 const STEP: Step = 'registration';
@@ -39,7 +40,7 @@ function checkAuthUsable(client: Client, config: Config): Client {
   return client;
 }
 
-function dynamicRegistration(config: Config, discovery: Discovery): Client {
+function dynamicRegistration(config: Config, discovery: Discovery, compliance?: Compliance): Client {
   const endpoint = discovery.as.registration_endpoint;
   if (!endpoint)
     fail(
@@ -66,18 +67,52 @@ function dynamicRegistration(config: Config, discovery: Discovery): Client {
   if (res.status >= 500) fail(STEP, 'server_error', `dynamic registration: ${describeResponse(res)}`);
   if (res.status !== 201 && res.status !== 200)
     fail(STEP, 'registration_refused', `dynamic registration: ${describeResponse(res)}`);
-  const body = safeJson(res) as { client_id?: unknown; client_secret?: unknown } | undefined;
+  const body = safeJson(res) as
+    { client_id?: unknown; client_secret?: unknown; token_endpoint_auth_method?: unknown } | undefined;
   if (typeof body?.client_id !== 'string')
     fail(STEP, 'invalid_metadata', 'registration response has no client_id');
+  const clientSecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
   return {
     clientId: body.client_id,
-    clientSecret: typeof body.client_secret === 'string' ? body.client_secret : undefined,
-    auth,
+    clientSecret,
+    auth: registeredAuth(auth, body.token_endpoint_auth_method, clientSecret, discovery, compliance),
     kind: 'dynamic',
   };
 }
 
-export function register(config: Config, discovery: Discovery): Client {
+const TOKEN_AUTHS: readonly TokenAuth[] = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
+
+/**
+ * The method the client must use is the one the registration answer says (RFC 7591 §3.2.1): an
+ * AS may register a confidential client whatever was asked. Without one, a secret means a secret
+ * method from the AS metadata; else what was asked for.
+ */
+function registeredAuth(
+  requested: TokenAuth,
+  answered: unknown,
+  secret: string | undefined,
+  discovery: Discovery,
+  compliance?: Compliance,
+): TokenAuth {
+  const supported = discovery.as.token_endpoint_auth_methods_supported;
+  if (typeof answered === 'string' && (TOKEN_AUTHS as readonly string[]).includes(answered)) {
+    if (supported)
+      compliance?.record(COMPLIANCE.registrationAuthAdvertised, supported.includes(answered), {
+        field: 'token_endpoint_auth_method',
+        registered: answered,
+      });
+    return answered as TokenAuth;
+  }
+  if (secret && requested === 'none') return secretAuthMethod(supported);
+  return requested;
+}
+
+export function register(config: Config, discovery: Discovery, compliance?: Compliance): Client {
   if (config.clientId) {
     const client: Client = {
       clientId: config.clientId,
@@ -91,5 +126,5 @@ export function register(config: Config, discovery: Discovery): Client {
     const auth: TokenAuth = config.tokenAuth ?? (config.clientPrivateKey ? 'private_key_jwt' : 'none');
     return checkAuthUsable({ clientId: config.clientMetadataUrl, auth, kind: 'metadata_document' }, config);
   }
-  return dynamicRegistration(config, discovery);
+  return dynamicRegistration(config, discovery, compliance);
 }

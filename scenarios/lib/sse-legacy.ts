@@ -17,7 +17,7 @@ const STEP: Step = 'stream';
 
 export type StreamOutcome =
   | { kind: 'held'; heldMs: number }
-  | { kind: 'not_offered'; detail: string }
+  | { kind: 'not_offered'; detail: string; status: number }
   | { kind: 'failed'; detail: string; reason: ReturnType<typeof reasonForResponse> };
 
 /** The `endpoint` event of a legacy SSE body (the URL to POST JSON-RPC messages to). */
@@ -32,7 +32,8 @@ export function legacyEndpoint(body: string): string | undefined {
 function classifyHold(res: AnyResponse, holdMs: number, started: number): StreamOutcome {
   const elapsed = Date.now() - started;
   if (res.status === 0 && res.error_code === K6_TIMEOUT_CODE) return { kind: 'held', heldMs: elapsed };
-  if (res.status === 404 || res.status === 405) return { kind: 'not_offered', detail: `HTTP ${res.status}` };
+  if (res.status === 404 || res.status === 405)
+    return { kind: 'not_offered', detail: `HTTP ${res.status}`, status: res.status };
   const isStream = (header(res, 'Content-Type') ?? '').includes('text/event-stream');
   if (res.status === 200 && isStream && elapsed >= holdMs) return { kind: 'held', heldMs: elapsed };
   if (res.status === 200 && isStream) {

@@ -31,7 +31,8 @@ function closed(): void {
 
 export interface StreamsResult {
   websocket: WebSocketOutcome;
-  sse: StreamOutcome & { transport?: 'streamable_http' | 'legacy_sse' };
+  /** `streamableStatus`: what GET on the MCP endpoint answered when it offered no stream (405, 404). */
+  sse: StreamOutcome & { transport?: 'streamable_http' | 'legacy_sse'; streamableStatus?: number };
 }
 
 /** Holds an HTTP event stream: the Streamable HTTP GET stream, else the legacy SSE endpoint. */
@@ -53,7 +54,10 @@ export function holdSse(config: Config, session: McpSession, holdMs: number): St
       holdMs,
       name: 'GET {legacy sse}',
     });
-    return legacy.kind === 'not_offered' ? legacy : { ...legacy, transport: 'legacy_sse' };
+    const streamableStatus = streamable.status;
+    return legacy.kind === 'not_offered'
+      ? { ...legacy, streamableStatus }
+      : { ...legacy, transport: 'legacy_sse', streamableStatus };
   } finally {
     closed();
   }

@@ -184,6 +184,13 @@ function probeFrom(setupData: unknown): ProbeResult | undefined {
       detail: s.detail,
     })),
     compliance: (probe.compliance ?? []).map((c) => ({ name: c.name, ok: c.ok })),
+    findings: (probe.findings ?? []).map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      step: f.step,
+      evidence: { ...f.evidence },
+    })),
+    ...(probe.strict ? { strict: probe.strict } : {}),
     toolsHash: probe.toolsHash,
     toolCount: probe.toolCount,
     tokenExpiresInSeconds: probe.tokenExpiresInSeconds,
@@ -240,6 +247,8 @@ export function summaryText(summary: VigilSummary): string {
       );
     }
     for (const c of summary.probe.compliance) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} compliance: ${c.name}`);
+    for (const f of summary.probe.findings ?? [])
+      lines.push(`  finding ${f.severity.toUpperCase()} ${f.code} (${f.step})`);
     if (summary.probe.toolsHash)
       lines.push(`  tools/list sha256 ${summary.probe.toolsHash} (${summary.probe.toolCount} tools)`);
   }

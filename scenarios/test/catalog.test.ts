@@ -61,10 +61,11 @@ describe('SLO thresholds', () => {
     expect(t.oauth_success).toEqual(['rate>=0.99']);
   });
 
-  it('makes the probe fail when its walk did not complete', () => {
+  it('makes the probe fail when its walk did not complete or its verdict failed, not on a compliance check', () => {
     const t = thresholdsFor('probe', 'smoke');
     expect(t.vigil_walks_completed).toEqual(['count==1']);
-    expect(t.checks).toEqual(['rate==1']);
+    expect(t['checks{verdict:walk}']).toEqual(['rate==1']);
+    expect(t.checks).toBeUndefined();
   });
 
   it('gives every latency SLO measured by k6 a threshold in some scenario', () => {

@@ -7,15 +7,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { startRedis, type Service } from '@vigil/testkit';
 import type { TargetOptions } from '@vigil/reference-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../catalog/index.ts';
 import { startNoPkceServer } from './support/no-pkce-server.ts';
+import { compliance, findingCodes, probeOk, step } from './support/probe-assertions.ts';
 import {
   expectNoSecrets,
-  expectValidSummary,
   failedChecks,
   runScript,
-  startStack,
   type Stack,
+  withStackAt,
   TEST_TIMEOUT_MS,
 } from './support/harness.ts';
 
@@ -29,22 +28,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function withStack<T>(options: TargetOptions, run: (stack: Stack) => Promise<T>): Promise<T> {
-  const stack = await startStack(redis.url as string, options);
-  try {
-    return await run(stack);
-  } finally {
-    await stack.close();
-  }
-}
-
-function step(probe: ProbeResult | undefined, name: string) {
-  return probe?.steps.find((s) => s.step === name);
-}
-
-function compliance(probe: ProbeResult | undefined): Record<string, boolean> {
-  return Object.fromEntries((probe?.compliance ?? []).map((c) => [c.name, c.ok]));
-}
+const withStack = <T>(options: TargetOptions, run: (stack: Stack) => Promise<T>): Promise<T> =>
+  withStackAt(redis.url as string, options, run);
 
 function paths(stack: Stack, method?: string): string[] {
   return stack.proxy.exchanges
@@ -69,15 +54,6 @@ function endpointPath(
 function requestsTo(stack: Stack, method: string, key: Parameters<typeof endpointPath>[1]) {
   const path = endpointPath(stack, key);
   return stack.proxy.exchanges.filter((e) => e.method === method && e.path.split('?')[0] === path);
-}
-
-async function probeOk(stack: Stack, env: Record<string, string> = {}, secrets?: Record<string, string>) {
-  const run = await runScript(stack, 'probe', env, secrets ? { secrets } : {});
-  expect(failedChecks(run.result), JSON.stringify(run.summary.probe, null, 1)).toEqual([]);
-  expect(run.result.exitCode).toBe(0);
-  expectValidSummary(run.summary, 'probe');
-  expect(run.summary.probe?.ok).toBe(true);
-  return run;
 }
 
 describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
@@ -118,12 +94,14 @@ describe('discovery variants', { timeout: TEST_TIMEOUT_MS }, () => {
       const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'discovery')?.detail).toContain('2025-03-26');
       expect(compliance(summary.probe)).not.toHaveProperty('401 carries resource_metadata');
+      expect(findingCodes(summary.probe)).toEqual(['PRM_MISSING']);
     }));
 
   it('a 2025-03-26 server without any metadata: the fixed /authorize, /token, /register on the origin', () =>
     withStack({ variant: { prm: 'none', asMetadata: 'openid', issuerPath: '/auth' } }, async (stack) => {
       const { summary } = await probeOk(stack);
       expect(step(summary.probe, 'discovery')?.detail).toContain('fixed_endpoints');
+      expect(findingCodes(summary.probe)).toEqual(['PRM_MISSING', 'AS_METADATA_MISSING']);
       // Registration, authorization and token exchange at the fixed paths on the MCP server's origin.
       expect(paths(stack, 'POST')).toEqual(expect.arrayContaining(['/register', '/token']));
       expect(paths(stack, 'GET')).toContain('/authorize');

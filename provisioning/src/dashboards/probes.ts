@@ -9,6 +9,7 @@ import {
   RUNNER_SERIES,
   probeAvailability,
   probeConsecutiveFailures,
+  probeFindings,
   probeRunnerError,
   probeDuration,
   probeFailedSteps,
@@ -126,6 +127,15 @@ export function probesDashboard() {
     ])
       .noValue('No probe failing')
       .mappings(statusMappings('ok', 'failed')),
+  );
+
+  dashboard.withPanel(
+    table(
+      'Spec findings (last walk)',
+      'Deviations from the MCP authorization spec the last walk saw, by severity. They do not fail the walk (only in strict mode); VigilProbeSpecFindings fires on high ones. Each finding, with its evidence and fix, is on the probe result (runner API, vigil probe).',
+      'none',
+      [{ expr: probeFindings(probes) }],
+    ).span(24),
   );
 
   dashboard.withRow(new RowBuilder('Durations'));

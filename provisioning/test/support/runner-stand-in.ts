@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunnerMetrics } from '@vigil/runner/src/metrics.ts';
-import type { Step } from '@vigil/scenarios/catalog';
+import { findingOf, type Step } from '@vigil/scenarios/catalog';
 
 export interface ProbeFixture {
   probe: string;
@@ -52,6 +52,11 @@ export async function startRunnerStandIn(token: string, probes: ProbeFixture[]):
         })),
         toolsHash: fixture === probes[0] ? `tools-v${walks}` : 'tools-v1',
         tokenExpiresInSeconds: 3600,
+        // The first probe's server deviates from the spec: one high finding (alert and panel data).
+        findings:
+          fixture === probes[0]
+            ? [findingOf('AS_ISSUER_MISMATCH', { field: 'issuer', document: 'rfc8414' })]
+            : [],
       });
     }
   };

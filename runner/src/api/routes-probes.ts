@@ -1,6 +1,8 @@
+import type { Finding } from '@vigil/scenarios/catalog';
+import { FINDING_TEXT } from '@vigil/scenarios/catalog/findings-text.ts';
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../store/store.ts';
-import type { ProbeRecord } from '../store/types.ts';
+import type { ProbeRecord, ProbeResultRecord } from '../store/types.ts';
 import { RequestError } from '../errors.ts';
 import {
   defaultProbeTimeoutSeconds,
@@ -13,13 +15,23 @@ import {
 } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './request.ts';
 
+/** A finding as the API serves it: what the walk saw, with the title, spec reference and fix. */
+function findingView(finding: Finding) {
+  return { ...finding, ...FINDING_TEXT[finding.code] };
+}
+
+export function resultView(result: ProbeResultRecord) {
+  return { ...result, findings: result.findings.map(findingView) };
+}
+
 export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, probes } = deps;
   const tags = ['probes'];
+  const resultOrNull = (result: ProbeResultRecord | undefined) => (result ? resultView(result) : null);
   const view = (probe: ProbeRecord) => ({
     ...probe,
     skippedRuns: probes.scheduler.stats.skippedByProbe.get(probe.id) ?? 0,
-    lastResult: store.lastProbeResult(probe.id) ?? null,
+    lastResult: resultOrNull(store.lastProbeResult(probe.id)),
   });
   const load = loaderById('probe', (id) => store.getProbe(id));
   const assertTarget = (targetId: string) => {
@@ -114,7 +126,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (req) => {
       const probe = load(req.params);
       const result = await probes.runOnce(probe.id);
-      return { result: result ?? null };
+      return { result: resultOrNull(result) };
     },
   );
 
@@ -137,7 +149,10 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
         q.cursor !== undefined ? Number(q.cursor) : undefined,
       );
       const page = items.slice(0, q.limit);
-      return { items: page, nextCursor: items.length > q.limit ? String(page.at(-1)!.id) : null };
+      return {
+        items: page.map(resultView),
+        nextCursor: items.length > q.limit ? String(page.at(-1)!.id) : null,
+      };
     },
   );
 }

@@ -2,7 +2,7 @@
  * Request schemas (zod). The same schemas feed the OpenAPI document (z.toJSONSchema), so the
  * served contract and the validation cannot drift apart.
  */
-import { CLIENT_KEY_ALGS, PROFILES, RUN_KINDS } from '@vigil/scenarios/catalog';
+import { CLIENT_KEY_ALGS, FINDING_SEVERITIES, PROFILES, RUN_KINDS } from '@vigil/scenarios/catalog';
 import { z } from 'zod';
 import { ENGINES, RUN_STATUSES } from '../store/types.ts';
 
@@ -70,12 +70,16 @@ export const runCreateSchema = z
 export const defaultProbeTimeoutSeconds = (intervalSeconds: number) => Math.min(30, intervalSeconds - 1);
 
 // The timeout is checked against the interval by the route, after the target is known to exist.
+/** `off`, or the severity from which spec findings fail the probe's walk. */
+const strict = z.enum(['off', ...FINDING_SEVERITIES]);
+
 export const probeCreateSchema = z.strictObject({
   name,
   targetId: id,
   intervalSeconds: z.int().min(10).max(86_400),
   timeoutSeconds: z.int().min(1).max(600).optional(),
   enabled: z.boolean().default(true),
+  strict: strict.default('off'),
 });
 export const probePatchSchema = z.strictObject({
   name: name.optional(),
@@ -83,6 +87,7 @@ export const probePatchSchema = z.strictObject({
   intervalSeconds: z.int().min(10).max(86_400).optional(),
   timeoutSeconds: z.int().min(1).max(600).optional(),
   enabled: z.boolean().optional(),
+  strict: strict.optional(),
 });
 
 const limit = z.coerce.number().int().min(1).max(500).default(50);

@@ -13,6 +13,7 @@ import { RequestError } from '../errors.ts';
 import { dnsResolver, NetworkPolicy } from '../hosts.ts';
 import { buildRunRequest, runSpecFor, type RunRequest } from '../run-request.ts';
 import type { TargetAuth } from '../store/types.ts';
+import { redactSecrets, type FailOn } from './findings.ts';
 import { junitXml, markdownReport, type ReportMeta } from './report.ts';
 
 /** Documented in README.md. */
@@ -32,6 +33,8 @@ export interface DirectRunOptions {
   timeoutSeconds?: number;
   progress?: (fraction: number) => void;
   env?: NodeJS.ProcessEnv;
+  /** `vigil probe --fail-on`: which findings the reports count as failures. */
+  failOn?: FailOn;
 }
 
 export interface DirectRunResult {
@@ -57,6 +60,13 @@ export function exitCodeFor(outcome: EngineOutcome): number {
   // 99 (thresholds), 108 (test.abort) and 110 (test.fail) all mean the system under test fell short.
   if (outcome.status === 'failed') return EXIT.thresholdsFailed;
   return EXIT.runError;
+}
+
+/** The run's secrets (the CLI takes them from the environment only), kept out of every file written. */
+export function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  return [env.CLIENT_SECRET, env.LOGIN_PASSWORD, env.CLIENT_PRIVATE_KEY].filter((s): s is string =>
+    Boolean(s),
+  );
 }
 
 function usageMessage(error: RequestError): string {
@@ -110,6 +120,7 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     status: 'error',
     exitCode: null,
     error: null,
+    failOn: o.failOn,
   };
   try {
     // Before the output folder exists: without k6 nothing ran, so there is nothing to report there.
@@ -146,8 +157,9 @@ export async function directRun(o: DirectRunOptions): Promise<DirectRunResult> {
     outcome = noRun(error.message);
   }
   Object.assign(meta, { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error });
-  writeFileSync(resolve(outDir, 'report.md'), markdownReport(outcome.summary, meta));
-  writeFileSync(resolve(outDir, 'junit.xml'), junitXml(outcome.summary, meta));
+  const secrets = secretsOf(env);
+  writeFileSync(resolve(outDir, 'report.md'), redactSecrets(markdownReport(outcome.summary, meta), secrets));
+  writeFileSync(resolve(outDir, 'junit.xml'), redactSecrets(junitXml(outcome.summary, meta), secrets));
   if (!outcome.summary)
     writeFileSync(
       resolve(outDir, 'summary.json'),

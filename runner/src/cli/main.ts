@@ -2,14 +2,31 @@
  * The `vigil` CLI: `serve` (the runner service), `run` (a CI gate), `probe` (one credentialed
  * walk), `scenarios` (the catalog). Exit codes: README.md "CLI exit codes".
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatMeasured, PROFILES, SCENARIOS, type ProbeResult } from '@vigil/scenarios/catalog';
 import { configFromEnv } from '../config.ts';
 import type { TargetAuth } from '../store/types.ts';
-import { directRun, EXIT, UsageError, type DirectRunOptions } from './direct-run.ts';
+import {
+  directRun,
+  EXIT,
+  secretsOf,
+  UsageError,
+  type DirectRunOptions,
+  type DirectRunResult,
+} from './direct-run.ts';
+import {
+  FAIL_ON,
+  findingLines,
+  findingsAtOrAbove,
+  redactSecrets,
+  STRICT_VALUES,
+  type FailOn,
+} from './findings.ts';
 import { stepTable } from './report.ts';
+import { sarifLog } from './sarif.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -52,23 +69,53 @@ function progressPrinter(label: string): ((f: number) => void) | undefined {
     process.stderr.write(`\r${label} [${String(Math.round(fraction * 100)).padStart(3)}%]`);
 }
 
-async function runAndReport(options: DirectRunOptions, json: boolean, probeTable: boolean): Promise<number> {
+/** What `vigil probe` adds to a run: the findings gate and the SARIF file. */
+interface ProbeOutputs {
+  failOn: FailOn;
+  sarif?: string;
+  target: string;
+}
+
+/** `vigil probe --sarif`: the findings as a SARIF log, secrets kept out. */
+function writeSarif(result: DirectRunResult, probe: ProbeOutputs): string | undefined {
+  if (!result.outDir || !probe.sarif) return undefined;
+  const file = resolve(probe.sarif);
+  mkdirSync(dirname(file), { recursive: true });
+  const log = redactSecrets(sarifLog(result.outcome.summary, probe.target), secretsOf(process.env));
+  writeFileSync(file, `${JSON.stringify(log, null, 2)}\n`);
+  return file;
+}
+
+async function runAndReport(
+  options: DirectRunOptions,
+  json: boolean,
+  probeOutputs?: ProbeOutputs,
+): Promise<number> {
   const result = await directRun(options);
   if (process.stderr.isTTY) process.stderr.write('\n');
   const { outcome, meta } = result;
+  const probe: ProbeResult | undefined = outcome.summary?.probe;
+  const sarifFile = probeOutputs && writeSarif(result, probeOutputs);
+  const failing = probeOutputs ? findingsAtOrAbove(probe, probeOutputs.failOn) : [];
   if (json) process.stdout.write(`${JSON.stringify({ ...meta, summary: outcome.summary }, null, 2)}\n`);
   else {
-    const probe: ProbeResult | undefined = outcome.summary?.probe;
-    if (probeTable && probe) process.stdout.write(`${stepTable(probe)}\n`);
+    if (probeOutputs && probe) process.stdout.write(`${stepTable(probe)}\n\n${findingLines(probe)}\n\n`);
     for (const t of outcome.summary?.thresholds ?? [])
       process.stdout.write(
         `${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression} (${formatMeasured(t.expression, t.value)})\n`,
       );
-    const where = result.outDir ? ` — reports in ${result.outDir}` : ' — nothing ran, no reports written';
+    if (failing.length)
+      process.stdout.write(
+        `--fail-on ${probeOutputs!.failOn}: ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above ${probeOutputs!.failOn} (${[...new Set(failing.map((f) => f.code))].join(', ')})\n`,
+      );
+    const where = result.outDir
+      ? ` — reports in ${result.outDir}${sarifFile ? `, SARIF in ${sarifFile}` : ''}`
+      : ' — nothing ran, no reports written';
     process.stdout.write(`${meta.status}${meta.error ? `: ${meta.error}` : ''}${where}\n`);
   }
-  if (probeTable && outcome.summary?.probe && !outcome.summary.probe.ok && result.exitCode === EXIT.ok)
-    return EXIT.thresholdsFailed;
+  if (result.exitCode !== EXIT.ok) return result.exitCode;
+  // A walk that failed, or findings at or above --fail-on, fail a probe whose k6 run passed.
+  if (probeOutputs && probe && (!probe.ok || failing.length > 0)) return EXIT.thresholdsFailed;
   return result.exitCode;
 }
 
@@ -155,7 +202,6 @@ export function buildCli(): Command {
         ...k6Settings(opts),
       },
       Boolean(opts.json),
-      false,
     );
   });
 
@@ -164,21 +210,38 @@ export function buildCli(): Command {
       .command('probe')
       .description('one credentialed walk of the target, printed step by step')
       .requiredOption('--target <url>', 'the MCP endpoint')
-      .option('--out <dir>', 'output folder', 'vigil-probe'),
+      .option('--out <dir>', 'output folder', 'vigil-probe')
+      .addOption(
+        new Option(
+          '--fail-on <severity>',
+          'exit 1 when a spec finding is this severe or worse, even if the walk passed',
+        )
+          .choices([...FAIL_ON])
+          .default('none'),
+      )
+      .addOption(
+        new Option(
+          '--strict <severity>',
+          'the walk itself fails on spec findings this severe or worse (true = high); passed to the script as STRICT',
+        ).choices([...STRICT_VALUES]),
+      )
+      .option('--sarif <file>', 'also write the spec findings as a SARIF 2.1.0 log to this file'),
   ).action(async (opts) => {
     process.exitCode = await runAndReport(
       {
         scenario: 'probe',
         target: opts.target,
         profile: 'smoke',
-        set: [],
+        // The probe scenario's `strict` parameter (catalog): validated like any override, sent as -e STRICT=…
+        set: opts.strict ? [`strict=${opts.strict}`] : [],
         out: opts.out,
         auth: authFrom(opts),
         timeoutSeconds: opts.timeout ?? 120,
+        failOn: opts.failOn as FailOn,
         ...k6Settings(opts),
       },
       Boolean(opts.json),
-      true,
+      { failOn: opts.failOn as FailOn, sarif: opts.sarif, target: opts.target },
     );
   });
 

@@ -1,18 +1,20 @@
 /**
  * CI artefacts from a VigilSummary: a Markdown report, JUnit XML, and a step table for probes.
- * Every list is sorted here (failed thresholds first, errors by count) so the same summary always
- * gives the same bytes; summaries written before `value`, `errors` and `failedChecks` existed
- * still render (without those figures).
+ * Every list is sorted here (failed thresholds first, errors by count, findings most severe first)
+ * so the same summary always gives the same bytes; summaries written before `value`, `errors`,
+ * `failedChecks` and `findings` existed still render (without those figures).
  */
 import {
   formatMeasured,
   type ErrorBreakdown,
   type ErrorCount,
   type FailedCheck,
+  type Finding,
   type ProbeResult,
   type ThresholdResult,
   type VigilSummary,
 } from '@vigil/scenarios/catalog';
+import { evidenceText, failsOn, findingsAtOrAbove, sortedFindings, textOf, type FailOn } from './findings.ts';
 
 export interface ReportMeta {
   runId: string;
@@ -22,6 +24,8 @@ export interface ReportMeta {
   status: string;
   exitCode: number | null;
   error: string | null;
+  /** `vigil probe --fail-on`: findings of this severity or worse fail the run (absent: none). */
+  failOn?: FailOn;
 }
 
 const fmt = (n: number | undefined, digits = 1) =>
@@ -120,6 +124,34 @@ function probeSections(probe: ProbeResult): string[] {
   return [...lines, ''];
 }
 
+function findingSection(probe: ProbeResult, failOn: FailOn | undefined): string[] {
+  const lines = ['## Spec findings', ''];
+  if (probe.findings === undefined)
+    return [...lines, 'No spec findings reported: the summary predates them.', ''];
+  const findings = sortedFindings(probe.findings);
+  if (findings.length === 0) lines.push('No spec findings.');
+  else {
+    lines.push('| severity | code | step | title | evidence | fix | spec |', '|---|---|---|---|---|---|---|');
+    for (const f of findings) {
+      const text = textOf(f.code);
+      const spec = text.spec.url ? `[${cell(text.spec.name)}](${cell(text.spec.url)})` : '';
+      lines.push(
+        `| ${cell(f.severity)} | ${cell(f.code)} | ${cell(f.step)} | ${cell(text.title)} | ${cell(evidenceText(f.evidence))} | ${cell(text.fix)} | ${spec} |`,
+      );
+    }
+  }
+  const notes: string[] = [];
+  if (probe.strict) notes.push(`Strict mode: findings of **${probe.strict}** or worse fail the walk.`);
+  if (failOn && failOn !== 'none') {
+    const n = findingsAtOrAbove(probe, failOn).length;
+    notes.push(
+      `\`--fail-on ${failOn}\`: **${n}** finding${n === 1 ? '' : 's'} at or above ${failOn} ${n === 1 ? 'fails' : n ? 'fail' : 'would fail'} the run${n ? ' (exit 1)' : ''}.`,
+    );
+  }
+  if (notes.length) lines.push('', ...notes);
+  return [...lines, ''];
+}
+
 function keyMetricSection(summary: VigilSummary): string[] {
   const lines = [
     '',
@@ -152,7 +184,8 @@ export function markdownReport(summary: VigilSummary | null, meta: ReportMeta): 
   );
   // A probe is one walk: its steps and compliance say what happened. Run-wide figures (a 0 ms
   // iteration, http_req_failed from the held stream's expected timeout) would only confuse.
-  if (summary.probe) lines.push(...probeSections(summary.probe));
+  if (summary.probe)
+    lines.push(...probeSections(summary.probe), ...findingSection(summary.probe, meta.failOn));
   lines.push(...thresholdSection(summary), ...failedCheckSection(summary), ...errorSection(summary));
   if (!summary.probe) lines.push(...keyMetricSection(summary));
   lines.push('');
@@ -188,7 +221,42 @@ export function failureDetails(summary: VigilSummary): string {
   return lines.join('\n');
 }
 
-/** One testcase per threshold (and per probe step); a failure element when not ok. */
+/** The JUnit text of a finding code: each occurrence's severity, step and evidence, the fix, the spec. */
+function findingDetails(occurrences: Finding[]): string {
+  const text = textOf(occurrences[0]!.code);
+  const lines = occurrences.map((f) => {
+    const evidence = evidenceText(f.evidence);
+    return `${f.severity} at ${f.step}${evidence ? `: ${evidence}` : ''}`;
+  });
+  if (text.fix) lines.push(`fix: ${text.fix}`);
+  if (text.spec.url) lines.push(`spec: ${text.spec.name}, ${text.spec.url}`);
+  return lines.join('\n');
+}
+
+/**
+ * The findings suite: one testcase per code seen (most severe first, then by code), a failure when
+ * its severity is at or above `--fail-on` (never with `none`), else the same text as system-out.
+ */
+function findingSuite(probe: ProbeResult | undefined, failOn: FailOn | undefined) {
+  const byCode = new Map<string, Finding[]>();
+  for (const f of sortedFindings(probe?.findings)) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  const suite = 'vigil.probe.findings';
+  let failures = 0;
+  const cases = [...byCode.entries()].map(([code, occurrences]) => {
+    const worst = occurrences[0]!;
+    const body = xml(findingDetails(occurrences));
+    const open = `    <testcase classname="${suite}" name="${xml(code)}">`;
+    if (!failsOn(worst.severity, failOn)) return `${open}<system-out>${body}</system-out></testcase>`;
+    failures++;
+    return `${open}<failure message="${xml(textOf(code).title)}" type="${xml(worst.severity)}">${body}</failure></testcase>`;
+  });
+  return { suite, cases, failures };
+}
+
+/**
+ * One testcase per threshold (and per probe step); a failure element when not ok. A probe's
+ * findings are a second suite (`findingSuite`).
+ */
 export function junitXml(summary: VigilSummary | null, meta: ReportMeta): string {
   const cases: string[] = [];
   let failures = 0;
@@ -214,12 +282,22 @@ export function junitXml(summary: VigilSummary | null, meta: ReportMeta): string
     );
   if (summary && meta.status === 'error') add('run', false, meta.error ?? 'run error');
   const time = fmt((summary?.durationMs ?? 0) / 1000, 3);
+  const findings = findingSuite(summary?.probe, meta.failOn);
+  const findingSuiteXml = findings.cases.length
+    ? [
+        `  <testsuite name="${findings.suite}" tests="${findings.cases.length}" failures="${findings.failures}" time="0.000">`,
+        ...findings.cases,
+        '  </testsuite>',
+      ]
+    : [];
+  const tests = cases.length + findings.cases.length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="vigil" tests="${cases.length}" failures="${failures}" time="${time}">`,
+    `<testsuites name="vigil" tests="${tests}" failures="${failures + findings.failures}" time="${time}">`,
     `  <testsuite name="${xml(suite)}" tests="${cases.length}" failures="${failures}" time="${time}">`,
     ...cases,
     '  </testsuite>',
+    ...findingSuiteXml,
     '</testsuites>',
     '',
   ].join('\n');

@@ -66,6 +66,7 @@ export function probeResultFromRun(
     toolsHash: walk?.toolsHash ?? null,
     tokenExpiresInSeconds: walk?.tokenExpiresInSeconds ?? null,
     runnerError,
+    findings: walk?.findings ?? [],
   };
 }
 
@@ -86,6 +87,7 @@ function refusedResult(
     toolsHash: null,
     tokenExpiresInSeconds: null,
     runnerError,
+    findings: [],
   };
 }
 
@@ -163,6 +165,8 @@ export class ProbeService {
         {
           scenario: 'probe',
           target: { stored: target },
+          // The probe's strict mode is the probe scenario's `strict` parameter (STRICT for the script).
+          overrides: probe.strict === 'off' ? {} : { strict: probe.strict },
           probeId: probe.id,
           timeoutMs: probe.timeoutSeconds * 1000,
         },
@@ -214,6 +218,7 @@ export class ProbeService {
       steps: result.steps,
       toolsHash: result.toolsHash,
       tokenExpiresInSeconds: result.tokenExpiresInSeconds,
+      findings: result.findings,
       restored: options.restored,
     });
   }

@@ -87,6 +87,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE probe_results ADD COLUMN runner_error_json TEXT;
   `,
+  // 3: the spec findings of each walk, and each probe's strict mode ('off' or a severity)
+  `
+  ALTER TABLE probe_results ADD COLUMN findings_json TEXT;
+  ALTER TABLE probes ADD COLUMN strict TEXT NOT NULL DEFAULT 'off';
+  `,
 ];
 
 export function openDb(path: string): Db {

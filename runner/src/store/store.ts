@@ -79,6 +79,7 @@ function toProbe(row: Row): ProbeRecord {
     intervalSeconds: Number(row.interval_seconds),
     timeoutSeconds: Number(row.timeout_seconds),
     enabled: row.enabled === 1,
+    strict: (row.strict as ProbeRecord['strict'] | undefined) ?? 'off',
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -98,6 +99,7 @@ function toProbeResult(row: Row): ProbeResultRecord {
     toolsHash: (row.tools_hash as string | null) ?? null,
     tokenExpiresInSeconds: (row.token_expires_in as number | null) ?? null,
     runnerError: json(row.runner_error_json, null),
+    findings: json(row.findings_json, []),
   };
 }
 
@@ -341,18 +343,28 @@ export class Store {
     const at = now();
     this.db
       .prepare(
-        'INSERT INTO probes (id, name, target_id, interval_seconds, timeout_seconds, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO probes (id, name, target_id, interval_seconds, timeout_seconds, enabled, strict, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(p.id, p.name, p.targetId, p.intervalSeconds, p.timeoutSeconds, p.enabled ? 1 : 0, at, at);
+      .run(
+        p.id,
+        p.name,
+        p.targetId,
+        p.intervalSeconds,
+        p.timeoutSeconds,
+        p.enabled ? 1 : 0,
+        p.strict,
+        at,
+        at,
+      );
     return this.getProbe(p.id)!;
   }
 
   updateProbe(p: ProbeRecord): ProbeRecord {
     this.db
       .prepare(
-        'UPDATE probes SET name = ?, target_id = ?, interval_seconds = ?, timeout_seconds = ?, enabled = ?, updated_at = ? WHERE id = ?',
+        'UPDATE probes SET name = ?, target_id = ?, interval_seconds = ?, timeout_seconds = ?, enabled = ?, strict = ?, updated_at = ? WHERE id = ?',
       )
-      .run(p.name, p.targetId, p.intervalSeconds, p.timeoutSeconds, p.enabled ? 1 : 0, now(), p.id);
+      .run(p.name, p.targetId, p.intervalSeconds, p.timeoutSeconds, p.enabled ? 1 : 0, p.strict, now(), p.id);
     return this.getProbe(p.id)!;
   }
 
@@ -386,8 +398,8 @@ export class Store {
   insertProbeResult(r: Omit<ProbeResultRecord, 'id'>): ProbeResultRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO probe_results (probe_id, run_id, at, ok, status, duration_ms, failed_step, steps_json, tools_hash, token_expires_in, runner_error_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO probe_results (probe_id, run_id, at, ok, status, duration_ms, failed_step, steps_json, tools_hash, token_expires_in, runner_error_json, findings_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.probeId,
@@ -401,6 +413,7 @@ export class Store {
         r.toolsHash,
         r.tokenExpiresInSeconds,
         r.runnerError ? JSON.stringify(r.runnerError) : null,
+        JSON.stringify(r.findings),
       );
     return { ...r, id: Number(info.lastInsertRowid) };
   }

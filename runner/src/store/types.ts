@@ -1,9 +1,14 @@
 import type {
+  Finding,
+  FindingSeverity,
   ProbeResult,
   ProbeRunnerErrorCode,
   ThresholdResult,
   VigilSummary,
 } from '@vigil/scenarios/catalog';
+
+/** A probe's strict mode: `off`, or the severity from which findings fail its walk. */
+export type ProbeStrict = 'off' | FindingSeverity;
 
 export const RUN_STATUSES = [
   'queued',
@@ -89,6 +94,7 @@ export interface ProbeRecord {
   intervalSeconds: number;
   timeoutSeconds: number;
   enabled: boolean;
+  strict: ProbeStrict;
   createdAt: string;
   updatedAt: string;
 }
@@ -111,6 +117,8 @@ export interface ProbeResultRecord {
    * result says nothing about the target and does not count as one of its failures.
    */
   runnerError: { code: ProbeRunnerErrorCode; message: string } | null;
+  /** Spec findings of the walk (none for runner errors and results older than findings). */
+  findings: Finding[];
 }
 
 export interface RunEvent {

@@ -62,6 +62,20 @@ export async function startStack(redisUrl: string, options: TargetOptions = {}):
   };
 }
 
+/** Runs `run` against a fresh stack with these target options, and closes the stack after. */
+export async function withStackAt<T>(
+  redisUrl: string,
+  options: TargetOptions,
+  run: (stack: Stack) => Promise<T>,
+): Promise<T> {
+  const stack = await startStack(redisUrl, options);
+  try {
+    return await run(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
 export interface ScriptRun {
   result: AdapterRunResult;
   summary: VigilSummary;
