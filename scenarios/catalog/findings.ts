@@ -44,6 +44,7 @@ export const FINDINGS = {
 } as const satisfies Record<string, { severity: FindingSeverity; step: Step }>;
 
 export type FindingCode = keyof typeof FINDINGS;
+export const FINDING_CODES = Object.keys(FINDINGS) as [FindingCode, ...FindingCode[]];
 
 /** What a finding carries: redacted evidence only (statuses, header and field names, hosts). */
 export type FindingEvidence = Record<string, string | number | boolean>;

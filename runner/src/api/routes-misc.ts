@@ -8,11 +8,23 @@ import {
 } from '@vigil/scenarios/catalog';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './request.ts';
+import { answers, healthResponse, readyResponse, scenariosResponse } from './responses.ts';
 
 export function registerMiscRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['health'], security: [] } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness',
+        tags: ['health'],
+        security: [],
+        response: answers({ 200: healthResponse }),
+      },
+    },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
@@ -22,6 +34,7 @@ export function registerMiscRoutes(app: FastifyInstance, deps: ApiDeps): void {
           'Readiness: 503 while starting; 200 `ready`, or `degraded` with the problems that keep runs and probes from starting (k6 missing, secrets this key cannot open)',
         tags: ['health'],
         security: [],
+        response: answers({ 200: readyResponse, 503: readyResponse }),
       },
     },
     async (_req, reply) => {
@@ -43,7 +56,13 @@ export function registerMiscRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(
     '/api/scenarios',
-    { schema: { summary: 'The catalog: scenarios, parameters, profiles, SLOs, limits', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'The catalog: scenarios, parameters, profiles, SLOs, limits',
+        tags: ['catalog'],
+        response: answers({ 200: scenariosResponse }),
+      },
+    },
     async () => {
       const { limits } = deps.config;
       return {

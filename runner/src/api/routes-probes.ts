@@ -14,6 +14,14 @@ import {
   resultsListSchema,
 } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './request.ts';
+import { z } from 'zod';
+import {
+  answers,
+  probeListResponse,
+  probeResponse,
+  probeResultsResponse,
+  probeRunResponse,
+} from './responses.ts';
 
 /** A finding as the API serves it: what the walk saw, with the title, spec reference and fix. */
 function findingView(finding: Finding) {
@@ -59,6 +67,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         tags,
         summary: 'List probes with their last result',
+        response: answers({ 200: probeListResponse }),
         querystring: jsonSchema(offsetPageSchema),
       },
     },
@@ -71,7 +80,14 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post(
     '/api/probes',
-    { schema: { tags, summary: 'Create a probe', body: jsonSchema(probeCreateSchema) } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a probe',
+        body: jsonSchema(probeCreateSchema),
+        response: answers({ 201: probeResponse }),
+      },
+    },
     async (req, reply) => {
       const body = parse(probeCreateSchema, req.body, 'body');
       assertTarget(body.targetId);
@@ -86,13 +102,28 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(
     '/api/probes/:id',
-    { schema: { tags, params: idParams, summary: 'Get a probe with its last result' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Get a probe with its last result',
+        response: answers({ 200: probeResponse }),
+      },
+    },
     async (req) => view(load(req.params)),
   );
 
   app.patch(
     '/api/probes/:id',
-    { schema: { tags, params: idParams, summary: 'Update a probe', body: jsonSchema(probePatchSchema) } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Update a probe',
+        body: jsonSchema(probePatchSchema),
+        response: answers({ 200: probeResponse }),
+      },
+    },
     async (req) => {
       const probe = load(req.params);
       const patch = parse(probePatchSchema, req.body, 'body');
@@ -111,7 +142,14 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.delete(
     '/api/probes/:id',
-    { schema: { tags, params: idParams, summary: 'Delete a probe and its results' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Delete a probe and its results',
+        response: answers({ 204: z.null() }),
+      },
+    },
     async (req, reply) => {
       const probe = load(req.params);
       probes.forget(probe, store.getTarget(probe.targetId)?.name ?? '');
@@ -122,7 +160,14 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post(
     '/api/probes/:id/run',
-    { schema: { tags, params: idParams, summary: 'Run the probe once now and return its result' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Run the probe once now and return its result',
+        response: answers({ 200: probeRunResponse }),
+      },
+    },
     async (req) => {
       const probe = load(req.params);
       const result = await probes.runOnce(probe.id);
@@ -137,6 +182,7 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         params: idParams,
         summary: 'Probe results, newest first',
+        response: answers({ 200: probeResultsResponse }),
         querystring: jsonSchema(resultsListSchema),
       },
     },

@@ -7,6 +7,14 @@ import type { RunRecord } from '../store/types.ts';
 import { parseGrafanaContext } from './grafana-context.ts';
 import { idParams, jsonSchema, logTailSchema, runCreateSchema, runListSchema } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './request.ts';
+import {
+  answers,
+  runCompareResponse,
+  runEventsResponse,
+  runListResponse,
+  runLogsResponse,
+  runResponse,
+} from './responses.ts';
 
 export function runView(run: RunRecord, detail = true) {
   return {
@@ -50,7 +58,14 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post(
     '/api/runs',
-    { schema: { tags, summary: 'Start a run', body: jsonSchema(runCreateSchema) } },
+    {
+      schema: {
+        tags,
+        summary: 'Start a run',
+        body: jsonSchema(runCreateSchema),
+        response: answers({ 201: runResponse }),
+      },
+    },
     async (req, reply) => {
       const body = parse(runCreateSchema, req.body, 'body');
       const request = await buildRunRequest(
@@ -80,7 +95,14 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(
     '/api/runs',
-    { schema: { tags, summary: 'List runs, newest first', querystring: jsonSchema(runListSchema) } },
+    {
+      schema: {
+        tags,
+        summary: 'List runs, newest first',
+        querystring: jsonSchema(runListSchema),
+        response: answers({ 200: runListResponse }),
+      },
+    },
     async (req) => {
       const q = parse(runListSchema, req.query, 'query');
       const items = store.listRuns({
@@ -99,13 +121,27 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get(
     '/api/runs/:id',
-    { schema: { tags, params: idParams, summary: 'Get a run with its summary' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Get a run with its summary',
+        response: answers({ 200: runResponse }),
+      },
+    },
     async (req) => runView(load(req.params)),
   );
 
   app.get(
     '/api/runs/:id/events',
-    { schema: { tags, params: idParams, summary: 'Lifecycle events of a run' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Lifecycle events of a run',
+        response: answers({ 200: runEventsResponse }),
+      },
+    },
     async (req) => ({ items: store.events(load(req.params).id) }),
   );
 
@@ -116,6 +152,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         params: idParams,
         summary: 'Stop a run (SIGTERM to k6, SIGKILL after the grace period)',
+        response: answers({ 202: runResponse }),
       },
     },
     async (req, reply) => {
@@ -133,6 +170,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         params: idParams,
         summary: 'Tail of the k6 output (secrets scrubbed)',
+        response: answers({ 200: runLogsResponse }),
         querystring: jsonSchema(logTailSchema),
       },
     },
@@ -150,6 +188,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         params: idParams,
         summary: 'Mark a finished run as the baseline of its scenario and target',
+        response: answers({ 200: runResponse }),
       },
     },
     async (req) => {
@@ -175,6 +214,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         params: idParams,
         summary: 'Compare a run with the baseline of its scenario and target',
+        response: answers({ 200: runCompareResponse }),
       },
     },
     async (req) => {

@@ -3,6 +3,8 @@ import { publicTarget } from '../targets.ts';
 import { RequestError } from '../errors.ts';
 import { idParams, jsonSchema, offsetPageSchema, targetCreateSchema, targetPatchSchema } from './schemas.ts';
 import { loaderById, parse, type ApiDeps } from './request.ts';
+import { z } from 'zod';
+import { answers, targetListResponse, targetResponse } from './responses.ts';
 
 export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, targets } = deps;
@@ -11,7 +13,14 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   app.get(
     '/api/targets',
-    { schema: { tags, summary: 'List targets', querystring: jsonSchema(offsetPageSchema) } },
+    {
+      schema: {
+        tags,
+        summary: 'List targets',
+        querystring: jsonSchema(offsetPageSchema),
+        response: answers({ 200: targetListResponse }),
+      },
+    },
     async (req) => {
       const { limit, offset } = parse(offsetPageSchema, req.query, 'query');
       const page = store.listTargets(limit, offset);
@@ -25,6 +34,7 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
       schema: {
         tags,
         summary: 'Create a target (secrets are write-only)',
+        response: answers({ 201: targetResponse }),
         body: jsonSchema(targetCreateSchema),
       },
     },
@@ -35,8 +45,12 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
     },
   );
 
-  app.get('/api/targets/:id', { schema: { tags, params: idParams, summary: 'Get a target' } }, async (req) =>
-    publicTarget(load(req.params)),
+  app.get(
+    '/api/targets/:id',
+    {
+      schema: { tags, params: idParams, summary: 'Get a target', response: answers({ 200: targetResponse }) },
+    },
+    async (req) => publicTarget(load(req.params)),
   );
 
   app.patch(
@@ -46,6 +60,7 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
         tags,
         params: idParams,
         summary: 'Update a target (absent fields kept; null clears)',
+        response: answers({ 200: targetResponse }),
         body: jsonSchema(targetPatchSchema),
       },
     },
@@ -58,7 +73,14 @@ export function registerTargetRoutes(app: FastifyInstance, deps: ApiDeps): void 
 
   app.delete(
     '/api/targets/:id',
-    { schema: { tags, params: idParams, summary: 'Delete a target (refused while probes use it)' } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        summary: 'Delete a target (refused while probes use it)',
+        response: answers({ 204: z.null() }),
+      },
+    },
     async (req, reply) => {
       const target = load(req.params);
       const probes = store.probesOfTarget(target.id);

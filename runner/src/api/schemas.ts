@@ -113,10 +113,10 @@ export const resultsListSchema = z.object({
 export const logTailSchema = z.object({ tail: z.coerce.number().int().min(1).max(5000).default(200) });
 export const idParamSchema = z.object({ id });
 
-/** JSON Schema for the OpenAPI document. */
-export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+/** JSON Schema for the OpenAPI document: of what a request may send (input), or what is answered. */
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
   }) as Record<string, unknown>;
   return rest;

@@ -58,6 +58,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     frameworkErrors: (error, _request, reply) => void sendError(reply, error),
   });
   app.setValidatorCompiler(() => () => true);
+  // Response schemas describe the answers in the OpenAPI document; they must not filter them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error, _request, reply) => sendError(reply, error));
   app.setNotFoundHandler((request, reply) =>
     sendError(

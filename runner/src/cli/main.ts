@@ -246,6 +246,17 @@ export function buildCli(): Command {
   });
 
   program
+    .command('openapi')
+    .description("print the runner API's OpenAPI 3.1 document (the same as GET /api/openapi.json)")
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .action(async (opts: { out?: string }) => {
+      const { openApiDocument } = await import('../api/openapi.ts');
+      const text = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text);
+    });
+
+  program
     .command('scenarios')
     .description('list the scenarios, their parameters and profiles')
     .option('--json', 'print the catalog as JSON')
