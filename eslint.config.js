@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'plugin/.config/**', '**/coverage/**', '**/*.generated.*'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'plugin/.config/**',
+      '**/coverage/**',
+      '**/*.generated.*',
+      'scenarios/bundles/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -5,7 +5,8 @@
  *
  *   k6 run -e MCP_URL=http://127.0.0.1:8080/mcp -e PROFILE=load scenarios/mcp.ts
  */
-import { k6Options, loadOverridesFromEnv } from './catalog/index.ts';
+import { loadOverridesFromEnv } from './catalog/overrides.ts';
+import { k6Options } from './catalog/thresholds.ts';
 import { workloadsFromEnv } from './lib/config.ts';
 import { SYSTEM_TAGS } from './lib/options.ts';
 import { summaryOutputs, type K6SummaryData } from './lib/summary.ts';

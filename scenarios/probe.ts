@@ -12,7 +12,9 @@
  * blocking finding, exit 99. Spec deviations are findings in the summary, not failed checks.
  */
 import { check } from 'k6';
-import { k6Options, loadOverridesFromEnv, PROBE_VERDICT_TAG, type ProbeResult } from './catalog/index.ts';
+import type { ProbeResult } from './catalog/index.ts';
+import { loadOverridesFromEnv } from './catalog/overrides.ts';
+import { k6Options, PROBE_VERDICT_TAG } from './catalog/thresholds.ts';
 import { loadConfig, workloadsFromEnv } from './lib/config.ts';
 import { SYSTEM_TAGS } from './lib/options.ts';
 import { metrics } from './lib/metrics.ts';

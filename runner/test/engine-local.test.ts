@@ -35,7 +35,13 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
   };
 }
 
-function engineWith(mode: string, extra: Record<string, string> = {}, remoteWriteUrl?: string) {
+function engineWith(
+  mode: string,
+  extra: Record<string, string> = {},
+  remoteWriteUrl?: string,
+  /** null: the real scenarios package. */
+  scenariosDir: string | null = FIXTURE_SCENARIOS,
+) {
   const record = join(tempDir('vigil-record-'), 'calls.jsonl');
   const parentEnv = {
     PATH: process.env.PATH,
@@ -49,7 +55,7 @@ function engineWith(mode: string, extra: Record<string, string> = {}, remoteWrit
   const engine = new LocalEngine({
     k6Bin: K6_DOUBLE,
     stopGraceMs: 500,
-    scenariosDir: FIXTURE_SCENARIOS,
+    scenariosDir: scenariosDir ?? undefined,
     parentEnv,
     remoteWriteUrl,
   });
@@ -78,7 +84,7 @@ describe('command line and environment', () => {
       LOAD_VUS: '2',
       VIGIL_SUMMARY_FILE: join(s.runDir, 'summary.json'),
     });
-    expect(call.script).toBe(join(FIXTURE_SCENARIOS, 'oauth.ts'));
+    expect(call.script).toBe(join(FIXTURE_SCENARIOS, 'oauth.ts')); // a folder without bundles: the source
     expect(call.outputs).toEqual([]);
     expect(call.vus).toBeUndefined();
     const argv = call.argv.join(' ');
@@ -195,5 +201,13 @@ describe('exit codes and signals', () => {
     ).done;
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((f) => f >= 0 && f <= 1)).toBe(true);
+  });
+});
+
+describe('the script k6 gets', () => {
+  it("is the scenario's one-file bundle from the scenarios package (far less memory per VU than its sources)", async () => {
+    const { engine, calls } = engineWith('pass', {}, undefined, null);
+    expect((await (await engine.start(spec())).done).status).toBe('passed');
+    expect(calls()[0].script).toMatch(/scenarios\/bundles\/oauth\.js$/);
   });
 });

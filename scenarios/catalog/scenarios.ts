@@ -3,7 +3,6 @@
  * types, defaults and bounds. The runner validates run requests against these; the planned Grafana app builds
  * its forms from them.
  */
-import { SCENARIO_ENV } from './env.ts';
 import type { Flow } from './slos.ts';
 import { WORKLOADS, type WorkloadId } from './workloads.ts';
 
@@ -93,8 +92,10 @@ export interface ScenarioDef {
   id: ScenarioId;
   title: string;
   description: string;
-  /** Script path relative to scenarios/. */
+  /** Script path relative to scenarios/ (the source, `k6 run scenarios/<script>`). */
   script: string;
+  /** The same script as one bundled file (npm run bundle): what the runner and Kubernetes run. */
+  bundle: string;
   kind: 'load' | 'probe';
   workloads: readonly WorkloadId[];
   flows: readonly Flow[];
@@ -112,8 +113,12 @@ export const STRICT_PARAMETER: Parameter = {
   pattern: '^(true|false|info|low|medium|high)$',
 };
 
-function define(def: Omit<ScenarioDef, 'flows'>): ScenarioDef {
-  return { ...def, flows: [...new Set(def.workloads.map((id) => WORKLOADS[id].flow))] };
+function define(def: Omit<ScenarioDef, 'flows' | 'bundle'>): ScenarioDef {
+  return {
+    ...def,
+    bundle: `bundles/${def.script.replace(/\.ts$/, '.js')}`,
+    flows: [...new Set(def.workloads.map((id) => WORKLOADS[id].flow))],
+  };
 }
 
 const OAUTH_WORKLOADS = ['authorization_flow', 'token_refresh', 'session_validation'] as const;
@@ -163,5 +168,3 @@ export const SCENARIOS: Record<ScenarioId, ScenarioDef> = {
 export function scenarioById(id: string): ScenarioDef | undefined {
   return (SCENARIO_IDS as readonly string[]).includes(id) ? SCENARIOS[id as ScenarioId] : undefined;
 }
-
-export { SCENARIO_ENV };

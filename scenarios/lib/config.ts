@@ -4,7 +4,7 @@
  */
 import secrets from 'k6/secrets';
 import { strictSeverity, type FindingSeverity } from '../catalog/findings.ts';
-import { SCENARIOS, type ScenarioId } from '../catalog/index.ts';
+import { SCENARIOS, type ScenarioId } from '../catalog/scenarios.ts';
 import { parseUrl } from './url.ts';
 
 export type Grant = 'authorization_code' | 'client_credentials';

@@ -4,7 +4,7 @@
  * token, code, secret or URL query.
  */
 import type { RefinedResponse, ResponseType } from 'k6/http';
-import { REASONS, type Reason, type Step } from '../catalog/index.ts';
+import { REASONS, type Reason, type Step } from '../catalog/metrics.ts';
 import type { BearerChallenge } from './www-authenticate.ts';
 
 export type AnyResponse = RefinedResponse<ResponseType | undefined>;

@@ -101,6 +101,7 @@ export function notify(session: McpSession, step: Step, method: string): AnyResp
     name: `POST {mcp} ${method}`,
     step,
     headers: headersFor(session),
+    discardBody: true,
   });
   if (res.status !== 202 && res.status !== 200 && res.status !== 204) failForStatus(step, session, res);
   return res;
@@ -184,6 +185,7 @@ export function endSession(session: McpSession): EndResult {
     name: 'DELETE {mcp}',
     step: 'session_end',
     headers: headersFor(session),
+    discardBody: true,
   });
   if (res.status === 405) return 'not_supported';
   if (res.status !== 200 && res.status !== 204 && res.status !== 202)

@@ -3,7 +3,9 @@
  * the catalog's K6_METRICS, and record helpers that tag step/reason/flow with bounded values.
  */
 import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
-import { ERROR_STATUS_TAG, K6_METRICS, type Flow, type Reason, type Step } from '../catalog/index.ts';
+import type { Flow } from '../catalog/index.ts';
+import { K6_METRICS, type Reason, type Step } from '../catalog/metrics.ts';
+import { ERROR_STATUS_TAG } from '../catalog/thresholds.ts';
 
 const m = K6_METRICS;
 

@@ -4,27 +4,31 @@
  * copied (it may hold a client secret); only the probe's ProbeResult, which holds no secret.
  * No remote jslib (textSummary): an offline runner cannot fetch it.
  */
+import type {
+  ErrorCount,
+  FailedCheck,
+  MetricSummary,
+  ProbeResult,
+  Profile,
+  ScenarioId,
+  ThresholdResult,
+  VigilSummary,
+} from '../catalog/index.ts';
+import { K6_METRICS } from '../catalog/metrics.ts';
 import {
   FAILED_CHECKS_KEPT,
-  K6_METRICS,
-  PROFILES,
   SUMMARY_FILE_ENV,
   SUMMARY_STDOUT_ENV,
   SUMMARY_STDOUT_MARKER,
   SUMMARY_VERSION,
+} from '../catalog/results.ts';
+import {
   errorObserverOf,
   formatMeasured,
   isObserverThreshold,
   parseThresholdExpression,
-  type ErrorCount,
-  type FailedCheck,
-  type MetricSummary,
-  type ProbeResult,
-  type Profile,
-  type ScenarioId,
-  type ThresholdResult,
-  type VigilSummary,
-} from '../catalog/index.ts';
+} from '../catalog/thresholds.ts';
+import { PROFILES } from '../catalog/workloads.ts';
 
 interface K6MetricData {
   type?: string;

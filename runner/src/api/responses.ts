@@ -238,6 +238,8 @@ export const scenariosResponse = z.object({
       description: z.string(),
       kind: z.enum(RUN_KINDS),
       script: z.string(),
+      /** The one-file bundle the runner runs (scenarios/bundles/), the source otherwise. */
+      bundle: z.string(),
       workloads: z.array(z.object({ id: z.string(), title: z.string(), flow: z.string() })),
       flows: z.array(z.string()),
       parameters: z.array(parameter),

@@ -3,9 +3,9 @@
  * folder layout so relative imports resolve), a Secret with the secret env, and the TestRun.
  * Secrets reach the pods only through secretKeyRef, never in the TestRun or the ConfigMap.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { SUMMARY_FILE_ENV, SUMMARY_STDOUT_ENV } from '@vigil/scenarios/catalog';
+import { SUMMARY_FILE_ENV, SUMMARY_STDOUT_ENV, type ScenarioDef } from '@vigil/scenarios/catalog';
 import { blocklistArgs, REMOTE_WRITE_OUTPUT, runTags } from './k6-args.ts';
 import type { RunSpec } from './types.ts';
 
@@ -26,8 +26,13 @@ export function resourceName(runId: string, suffix = ''): string {
   return `${base}${suffix}`.replace(/-+$/, '');
 }
 
-/** The files a scenario script may import: top-level scripts, lib/ and catalog/ (no tests). */
-export function scenarioFiles(dir: string): Array<{ path: string; content: string }> {
+/**
+ * What the pods run: the scenario's one-file bundle when the folder has it (one ConfigMap key),
+ * else every file a source script may import (top-level scripts, lib/ and catalog/; no tests).
+ */
+export function scenarioFiles(dir: string, scenario?: ScenarioDef): Array<{ path: string; content: string }> {
+  if (scenario && existsSync(join(dir, scenario.bundle)))
+    return [{ path: scenario.bundle, content: readFileSync(join(dir, scenario.bundle), 'utf8') }];
   const files: Array<{ path: string; content: string }> = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder)) {
@@ -97,6 +102,11 @@ export function testRunArguments(spec: RunSpec, settings: KubernetesSettings): s
   return args.join(' ');
 }
 
+/** The scenario's bundle when the ConfigMap holds it, else its source script. */
+function scriptIn(spec: RunSpec, files: Array<{ path: string }>): string {
+  return files.some((f) => f.path === spec.scenario.bundle) ? spec.scenario.bundle : spec.scenario.script;
+}
+
 export function testRunManifest(
   spec: RunSpec,
   settings: KubernetesSettings,
@@ -142,7 +152,7 @@ export function testRunManifest(
     metadata: { name: resourceName(spec.runId), namespace: settings.namespace, labels: labelsFor(spec) },
     spec: {
       parallelism: settings.parallelism,
-      script: { localFile: `${SCRIPTS_MOUNT}/${spec.scenario.script}` },
+      script: { localFile: `${SCRIPTS_MOUNT}/${scriptIn(spec, files)}` },
       arguments: testRunArguments(spec, settings),
       runner: pod,
       initializer: pod,

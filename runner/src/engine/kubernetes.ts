@@ -163,7 +163,7 @@ export class KubernetesEngine implements Engine {
 
   async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
     const { namespace, customObjects, core } = this.options;
-    const files = scenarioFiles(scenariosDir(this.options.scenariosDir));
+    const files = scenarioFiles(scenariosDir(this.options.scenariosDir), spec.scenario);
     const name = resourceName(spec.runId);
     const ref = { group: TESTRUN.group, version: TESTRUN.version, namespace, plural: TESTRUN.plural, name };
     await core.createNamespacedConfigMap({ namespace, body: scriptsConfigMap(spec, this.options, files) });

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { VigilSummary } from '@vigil/scenarios/catalog';
 import { scrub } from '../secrets.ts';
 import { k6Args, k6ChildEnv, summaryPath } from './k6-args.ts';
-import { locateK6, scriptPath } from './locate.ts';
+import { locateK6, scenarioScript } from './locate.ts';
 import { logPath, tailLogFile, type LogTail } from './logs.ts';
 import { parseSummary } from './summary.ts';
 import {
@@ -92,7 +92,7 @@ export class LocalEngine implements Engine {
 
   async start(spec: RunSpec, hooks: RunHooks = {}): Promise<RunHandle> {
     const bin = locateK6(this.options.k6Bin, (this.options.parentEnv ?? process.env).PATH);
-    const script = scriptPath(spec.scenario.script, this.options.scenariosDir);
+    const script = scenarioScript(spec.scenario, this.options.scenariosDir).path;
     const remoteWriteUrl = this.options.remoteWriteUrl;
     mkdirSync(spec.runDir, { recursive: true, mode: 0o700 });
     const reachableBefore = remoteWriteUrl ? await reachable(remoteWriteUrl) : true;

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import type { ScenarioDef } from '@vigil/scenarios/catalog';
 import { EngineUnavailable, K6_INSTALL_URL, K6Missing } from './types.ts';
 
 /** Finds the k6 executable (K6_BIN or PATH) or explains what is missing. */
@@ -31,9 +32,20 @@ export function scenariosDir(override?: string): string {
   return dirname(require.resolve('@vigil/scenarios/package.json'));
 }
 
-export function scriptPath(script: string, dirOverride?: string): string {
-  const path = join(scenariosDir(dirOverride), script);
-  if (!existsSync(path))
-    throw new EngineUnavailable(`scenario script ${script} not found in ${scenariosDir(dirOverride)}`);
-  return path;
+/**
+ * The file k6 runs for a scenario: its one-file bundle (`bundles/<name>.js`, shipped in the
+ * package: far less memory per VU), else its source (a scenarios folder without bundles).
+ */
+export function scenarioScript(
+  scenario: ScenarioDef,
+  dirOverride?: string,
+): { relative: string; path: string } {
+  const dir = scenariosDir(dirOverride);
+  for (const relative of [scenario.bundle, scenario.script]) {
+    const path = join(dir, relative);
+    if (existsSync(path)) return { relative, path };
+  }
+  throw new EngineUnavailable(
+    `scenario script ${scenario.bundle} (or ${scenario.script}) not found in ${dir}`,
+  );
 }
