@@ -4,10 +4,11 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
+    // plugin/ is linted with its own (Grafana's) configuration: `npm run lint -w plugin`.
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
-      'plugin/.config/**',
+      'plugin/**',
       '**/coverage/**',
       '**/*.generated.*',
       'scenarios/bundles/**',

@@ -11,6 +11,7 @@ import { LocalEngine } from './engine/local.ts';
 import type { Engine } from './engine/types.ts';
 import { dnsResolver, NetworkPolicy, type Resolver } from './hosts.ts';
 import { RunnerMetrics } from './metrics.ts';
+import { NotificationStore } from './notifications.ts';
 import { findProblems, type Problem } from './problems.ts';
 import type { Clock } from './probes/scheduler.ts';
 import { ProbeService } from './probes/service.ts';
@@ -67,6 +68,7 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     );
   const logger = options.logger ?? createLogger();
   const store = new Store(config.dbPath);
+  const notifications = new NotificationStore(store.db);
   const metrics = new RunnerMetrics(config.thresholdRunsKept);
   const local = new LocalEngine({
     k6Bin: config.k6Bin,
@@ -112,6 +114,7 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
     runs,
     runBuilder,
     probes,
+    notifications,
     metrics,
     logger,
     isReady: () => ready,
@@ -121,6 +124,7 @@ export async function createRunner(config: RunnerConfig, options: RunnerOptions 
   const sweep = () => {
     const cutoff = new Date(Date.now() - config.retentionDays * 86_400_000);
     const pruned = store.prune(cutoff);
+    notifications.prune(cutoff);
     for (const id of pruned.runs) rmSync(runs.runDir(id), { recursive: true, force: true });
   };
   const sweeper = setInterval(sweep, RETENTION_SWEEP_MS);

@@ -110,7 +110,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerConfi
     kubernetes: env.VIGIL_K8S_NAMESPACE
       ? {
           namespace: env.VIGIL_K8S_NAMESPACE,
-          runnerImage: env.VIGIL_K8S_RUNNER_IMAGE || 'grafana/k6:latest',
+          runnerImage: env.VIGIL_K8S_RUNNER_IMAGE || 'grafana/k6:1.6.0',
           parallelism: intFrom(env.VIGIL_K8S_PARALLELISM, 1, 'VIGIL_K8S_PARALLELISM'),
           serviceAccountName: env.VIGIL_K8S_SERVICE_ACCOUNT || undefined,
         }

@@ -103,6 +103,19 @@ export type RunLabel = (typeof RUN_LABELS)[number];
 export const RUN_KINDS = ['load', 'probe'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
+/** A run's statuses, in the order a run can pass through them (the runner's store and API, the app). */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'passed',
+  'failed',
+  'error',
+  'stopped',
+  'interrupted',
+  'timeout',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
 /** Per-sample tags the scripts set (bounded value sets; never URLs, codes or tokens). */
 export const SAMPLE_TAGS = {
   /** Request template, e.g. `POST /token`. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { RunnerConfig } from '../config.ts';
 import type { RunnerMetrics } from '../metrics.ts';
+import type { NotificationStore } from '../notifications.ts';
 import type { Problem } from '../problems.ts';
 import type { ProbeService } from '../probes/service.ts';
 import type { RunBuilderDeps } from '../run-request.ts';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   /** What buildRunRequest checks a run against (one instance, shared with the probe service). */
   runBuilder: RunBuilderDeps;
   probes: ProbeService;
+  /** Alertmanager's notifications, as the runner's webhook received them. */
+  notifications: NotificationStore;
   metrics: RunnerMetrics;
   logger: Logger;
   isReady: () => boolean;

@@ -276,6 +276,32 @@ export const readyResponse = z.object({
  * A route's `response` for the OpenAPI document: its success answers, and the error shape for every
  * 4xx and 5xx.
  */
+const labels = z.record(z.string(), z.string());
+export const notificationResponse = z.object({
+  id: z.int(),
+  receivedAt: timestamp,
+  receiver: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  groupLabels: labels,
+  commonLabels: labels,
+  truncatedAlerts: z.int().describe('alerts not kept: over Alertmanager max_alerts or the runner bound'),
+  alerts: z.array(
+    z.object({
+      status: z.enum(['firing', 'resolved']),
+      labels,
+      annotations: labels,
+      startsAt: z.string(),
+      endsAt: z.string(),
+      generatorURL: z.string(),
+      fingerprint: z.string(),
+    }),
+  ),
+});
+export const notificationListResponse = z.object({
+  items: z.array(notificationResponse).describe('newest first'),
+  latestId: z.int().describe('the newest id received (0: none); wait for more with afterId'),
+});
+
 export function answers(success: Record<number, z.ZodType>): Record<string, unknown> {
   const described: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(success)) described[status] = jsonSchema(schema, 'output');

@@ -12,6 +12,7 @@ import { RequestError } from '../errors.ts';
 import { sendError } from './errors.ts';
 import type { ApiDeps } from './request.ts';
 import { registerMiscRoutes } from './routes-misc.ts';
+import { registerNotificationRoutes } from './routes-notifications.ts';
 import { registerProbeRoutes } from './routes-probes.ts';
 import { registerRunRoutes } from './routes-runs.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
@@ -100,6 +101,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerTargetRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerProbeRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,6 +1,7 @@
 /**
  * The `vigil` CLI: `serve` (the runner service), `run` (a CI gate), `probe` (one credentialed
- * walk), `scenarios` (the catalog). Exit codes: README.md "CLI exit codes".
+ * walk), `scenarios` (the catalog); `up`, `down`, `status`, `alerts`, `drill` (the whole stack,
+ * stack-commands.ts). Exit codes: README.md "CLI exit codes".
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,7 @@ import {
   type FailOn,
 } from './findings.ts';
 import { stepTable } from './report.ts';
+import { registerStackCommands } from './stack-commands.ts';
 import { sarifLog } from './sarif.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -280,6 +282,7 @@ export function buildCli(): Command {
       }
       process.stdout.write(`profiles: ${PROFILES.join(', ')}\n`);
     });
+  registerStackCommands(program);
   return program;
 }
 

@@ -92,6 +92,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE probe_results ADD COLUMN findings_json TEXT;
   ALTER TABLE probes ADD COLUMN strict TEXT NOT NULL DEFAULT 'off';
   `,
+  // 4: Alertmanager notifications received by the runner's webhook (notifications.ts); alertnames
+  // is ",a,b," so one alert name is found with instr()
+  `
+  CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    alertnames TEXT NOT NULL,
+    body_json TEXT NOT NULL
+  );
+  CREATE INDEX notifications_received ON notifications (received_at);
+  `,
 ];
 
 export function openDb(path: string): Db {

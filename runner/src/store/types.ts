@@ -3,6 +3,7 @@ import type {
   FindingSeverity,
   ProbeResult,
   ProbeRunnerErrorCode,
+  RunStatus,
   ThresholdResult,
   VigilSummary,
 } from '@vigil/scenarios/catalog';
@@ -10,17 +11,7 @@ import type {
 /** A probe's strict mode: `off`, or the severity from which findings fail its walk. */
 export type ProbeStrict = 'off' | FindingSeverity;
 
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'passed',
-  'failed',
-  'error',
-  'stopped',
-  'interrupted',
-  'timeout',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_STATUSES, type RunStatus } from '@vigil/scenarios/catalog';
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 export const ENGINES = ['local', 'kubernetes'] as const;
 export type EngineName = (typeof ENGINES)[number];
