@@ -13,7 +13,9 @@ import { takeViolations } from './openapi';
 import { server } from './server';
 
 // *ByRole queries skip the (slow, getComputedStyle-based) visibility check; see ./dom.ts for faster lookups
-configure({ defaultHidden: true });
+// asyncUtilTimeout: a page that navigates and loads (New run → Run detail) takes more than the
+// default second on 2 busy cores (CI runs the workspaces' suites one after the other, under load)
+configure({ defaultHidden: true, asyncUtilTimeout: 5_000 });
 
 // jsdom has no ResizeObserver nor IntersectionObserver; Grafana UI's Drawer, Text and Combobox use them
 class NoopObserver {
