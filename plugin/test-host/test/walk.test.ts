@@ -266,7 +266,7 @@ describe('the browser walk: vigil up, then the app in the Grafana test host, as 
         for (const workload of ['authorization_flow', 'session_validation']) {
           await form.getByText(new RegExp(`^${workload} \\(`)).click();
         }
-        // (by their own <label>: the three checkboxes share the Field's id, see the report in README.md)
+        // (each checkbox by its own <label>, as a user reads them)
         await expect
           .poll(async () =>
             Promise.all(
